@@ -1,0 +1,54 @@
+// The `deploybot` command line. Only this file and src/main.ts read process state.
+import { parseArgs } from 'node:util';
+import { runCheck } from './check.js';
+
+const USAGE = `usage: deploybot check [--json] <file|dir>
+
+  check <file|dir>   summarise runbooks and list their problems as file:line:col severity code message;
+                     exits 1 when a runbook has an error
+  --json             print the summary object of one runbook (an array for a folder)`;
+
+/** Runs the command line with the given arguments; returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    err(`deploybot: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [command, target, ...extra] = parsed.positionals;
+  if (parsed.values.help || !command) {
+    (command ? out : err)(USAGE);
+    return parsed.values.help ? 0 : 2;
+  }
+  if (command !== 'check') {
+    err(`deploybot: unknown command "${command}"\n${USAGE}`);
+    return 2;
+  }
+  if (!target || extra.length) {
+    err(`deploybot check: give exactly one file or folder\n${USAGE}`);
+    return 2;
+  }
+  return runCheck({ target, json: parsed.values.json ?? false }, { out, err });
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`deploybot: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 70;
+  },
+);

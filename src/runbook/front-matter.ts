@@ -1,0 +1,79 @@
+// The YAML front matter: optional settings a runbook author can give.
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { FrontMatter } from './model.js';
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const quorum = z.union([
+  z.number().int().min(1),
+  z.object({ required: z.number().int().min(1) }).transform((o) => o.required),
+]);
+const schema = z
+  .object({
+    title: z.string().optional(),
+    environment: z.string().optional(),
+    params: z.record(z.string(), scalar.nullable()).optional(),
+    parameters: z.record(z.string(), scalar.nullable()).optional(),
+    approvals: z.record(z.string(), quorum).optional(),
+    escalation: z
+      .object({
+        timeout_minutes: z.number().positive().optional(),
+        timeoutMinutes: z.number().positive().optional(),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose();
+
+/** An empty front matter, for runbooks that have none. */
+export const EMPTY_FRONT_MATTER: FrontMatter = {
+  data: null,
+  params: {},
+  quorum: {},
+  escalationTimeoutMinutes: null,
+  environment: null,
+};
+
+/** Reads the front matter YAML; problems come back as messages, never as exceptions. */
+export function readFrontMatter(yaml: string): { frontMatter: FrontMatter; problems: string[] } {
+  let data: unknown;
+  try {
+    data = parseYaml(yaml);
+  } catch (error) {
+    return {
+      frontMatter: EMPTY_FRONT_MATTER,
+      problems: [`front matter is not valid YAML: ${firstLine(error)}`],
+    };
+  }
+  if (data === null || data === undefined) return { frontMatter: EMPTY_FRONT_MATTER, problems: [] };
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    return {
+      frontMatter: EMPTY_FRONT_MATTER,
+      problems: ['front matter must be a mapping of keys to values'],
+    };
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (i) => `front matter ${i.path.join('.') || '(root)'}: ${i.message}`,
+    );
+    return { frontMatter: { ...EMPTY_FRONT_MATTER, data: data as Record<string, unknown> }, problems };
+  }
+  const fm = result.data;
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...fm.parameters, ...fm.params })) if (v !== null) params[k] = v;
+  return {
+    frontMatter: {
+      data: data as Record<string, unknown>,
+      params,
+      quorum: fm.approvals ?? {},
+      escalationTimeoutMinutes: fm.escalation?.timeout_minutes ?? fm.escalation?.timeoutMinutes ?? null,
+      environment: fm.environment ?? null,
+    },
+    problems: [],
+  };
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}

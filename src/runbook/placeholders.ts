@@ -1,0 +1,21 @@
+// `${KEY}` placeholders: `${KEY}` or `${KEY:-default}`.
+
+const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_.-]*)(?::?-([^}]*))?\}/g;
+
+/** One use of a placeholder in a piece of text. */
+export interface PlaceholderUse {
+  key: string;
+  defaultValue: string | null;
+}
+
+/** Every placeholder used in the text, in order. */
+export function readPlaceholders(text: string): PlaceholderUse[] {
+  return [...text.matchAll(PLACEHOLDER)].map((m) => ({ key: m[1] ?? '', defaultValue: m[2] ?? null }));
+}
+
+/** Fills placeholders from values; unknown ones use their default or stay as written. */
+export function fillPlaceholders(text: string, values: Readonly<Record<string, string>>): string {
+  return text.replace(PLACEHOLDER, (whole, key: string, fallback: string | undefined) =>
+    Object.hasOwn(values, key) ? (values[key] ?? '') : (fallback ?? whole),
+  );
+}

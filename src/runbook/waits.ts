@@ -1,0 +1,128 @@
+// Reads a wait ("watch the canary for 10 minutes") out of a step's own text.
+// The text is already plain (no Markdown, inline code removed); this is word-level work.
+import type { Wait } from './model.js';
+
+const WAIT_VERB =
+  /\b(?:wait(?:s|ing)?|monitor(?:s|ing)?|watch(?:es|ing)?|soak(?:s|ing)?|hold(?:s|ing)?|observe[sd]?|observing|bake[sd]?|baking|keep(?:ing)? an eye on)\b/gi;
+
+const WORD_NUMBERS: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  'forty-five': 45,
+  sixty: 60,
+  ninety: 90,
+  half: 0.5,
+  'half an': 0.5,
+  'half a': 0.5,
+};
+
+const UNIT_MINUTES: [RegExp, number][] = [
+  [/^(?:s|secs?|seconds?)$/i, 1 / 60],
+  [/^(?:m|mins?|minutes?)$/i, 1],
+  [/^(?:h|hrs?|hours?)$/i, 60],
+  [/^(?:d|days?)$/i, 1440],
+  [/^(?:w|wks?|weeks?)$/i, 10080],
+];
+
+const NUMBER = String.raw`(?:\d+(?:[.,]\d+)?|half an?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty-five|forty|sixty|ninety|half)`;
+const UNIT = `(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|s|m|h|d|w)`;
+// One duration: "10 minutes", "2h", "1h 30m", "10-15 min", "a week", "90 s".
+const DURATION = new RegExp(
+  String.raw`(?<![\w.+-])(?:(${NUMBER})\s*(?:-|–|—|to)\s*)?(${NUMBER})[\s-]?(${UNIT})(?:\s*(\d+)\s?(${UNIT}))?(?![\w%])`,
+  'gi',
+);
+
+// Words between the verb and the duration that make it a condition, not a wait.
+const CONDITION =
+  /\b(?:if|when|whenever|unless|above|below|exceed\w*|more than|less than|greater than|fewer than|higher than|lower than|over\s+\d|under\s+\d|at most|at least\s+\d+\s*%|threshold|timeout|time-out|within|every|each|per)\b|[<>≥≤%]/i;
+// Words right before a duration that make it a time stamp, an age or a frequency.
+const NOT_A_SPAN =
+  /(?:\bT\s*[+-]\s*|\b(?:last|past|every|each|per|ago|older than|newer than|after|since|expiry|expires?)\s+(?:the\s+)?)$/i;
+const NOT_A_SPAN_AFTER = /^\s*(?:ago|old|expiry|expiration|later|before|after|from now|intervals?)\b/i;
+
+// A duration that comes before its verb: "30-minute soak", "10 min bake".
+const NOUN_AFTER = /^\s*(?:of\s+)?(?:soak|bake|wait|hold|observation|monitoring|watch)\b/i;
+
+function toNumber(word: string): number {
+  const lower = word.toLowerCase();
+  if (lower in WORD_NUMBERS) return WORD_NUMBERS[lower] ?? Number.NaN;
+  return Number(lower.replace(',', '.'));
+}
+
+function unitMinutes(unit: string): number {
+  // Single-letter units are read in lower case only: "10M" is ten million, not ten minutes.
+  if (unit.length === 1 && unit !== unit.toLowerCase()) return Number.NaN;
+  for (const [pattern, minutes] of UNIT_MINUTES) if (pattern.test(unit)) return minutes;
+  return Number.NaN;
+}
+
+interface FoundDuration {
+  minutes: number;
+  phrase: string;
+  index: number;
+  end: number;
+}
+
+function findDurations(text: string): FoundDuration[] {
+  const found: FoundDuration[] = [];
+  for (const m of text.matchAll(DURATION)) {
+    const [phrase, low, high, unit, extra, extraUnit] = m;
+    if (!high || !unit) continue;
+    const per = unitMinutes(unit);
+    let minutes = toNumber(high) * per;
+    if (low) minutes = Math.max(minutes, toNumber(low) * per);
+    if (extra && extraUnit) minutes += Number(extra) * unitMinutes(extraUnit);
+    if (!Number.isFinite(minutes) || minutes <= 0) continue;
+    const index = m.index ?? 0;
+    const end = index + phrase.length;
+    if (NOT_A_SPAN.test(text.slice(Math.max(0, index - 24), index))) continue;
+    if (NOT_A_SPAN_AFTER.test(text.slice(end, end + 24))) continue;
+    found.push({ minutes: Math.round(minutes * 1000) / 1000, phrase, index, end });
+  }
+  return found;
+}
+
+/** Sentences: a wait and its duration are read within one sentence or line. */
+function sentences(text: string): string[] {
+  return text.split(/(?<=[.!?;])\s+|\n+/);
+}
+
+/** The wait a step's text asks for, or null. `hasVerb` tells a wait with no duration apart. */
+export function readWait(text: string): { wait: Wait | null; hasVerb: boolean } {
+  let hasVerb = false;
+  for (const sentence of sentences(text)) {
+    const verbs = [...sentence.matchAll(WAIT_VERB)];
+    if (verbs.length === 0) continue;
+    hasVerb = true;
+    const durations = findDurations(sentence);
+    for (const verb of verbs) {
+      const verbEnd = (verb.index ?? 0) + verb[0].length;
+      for (const d of durations) {
+        if (d.index >= verbEnd) {
+          if (CONDITION.test(sentence.slice(verbEnd, d.index))) break;
+          return { wait: { minutes: d.minutes, phrase: d.phrase.trim() }, hasVerb };
+        }
+        if (d.end <= (verb.index ?? 0) && NOUN_AFTER.test(sentence.slice(d.end))) {
+          return { wait: { minutes: d.minutes, phrase: d.phrase.trim() }, hasVerb };
+        }
+      }
+    }
+  }
+  return { wait: null, hasVerb };
+}

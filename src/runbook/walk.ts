@@ -1,0 +1,343 @@
+// One pass over the Markdown tree, in document order, collecting what the model needs.
+import type { Code, Heading, List, ListItem, Nodes, Paragraph, Root, RootContent, Table } from 'mdast';
+import { readApprovalBlanks } from './approvals.js';
+import { columnKind, looksLikeContactEntry, readContactRow, readContactText } from './contacts.js';
+import {
+  childrenOf,
+  columnOf,
+  isFenced,
+  isUnclosedFence,
+  lineOf,
+  plainText,
+  sliceSource,
+} from './markdown.js';
+import type { Contact } from './model.js';
+import { flagsOf, headingText, mergeFlags, NO_FLAGS, pseudoHeadings, type SectionFlags } from './sections.js';
+
+/** A phase as the walk finds it. */
+export interface RawPhase {
+  title: string;
+  level: number;
+  flags: SectionFlags;
+  implicit: boolean;
+  line: number;
+}
+
+/** A step as the walk finds it, before ids are given. */
+export interface RawStep {
+  item: ListItem;
+  phase: number;
+  parent: RawStep | null;
+  depth: number;
+  title: string;
+  text: string;
+  waitText: string;
+  markdown: string;
+  checked: boolean;
+  commands: Code[];
+  line: number;
+}
+
+/** A contact, escalation entry or approval slot as the walk finds it. */
+export interface RawContact {
+  contact: Omit<Contact, 'line'>;
+  text: string;
+  line: number;
+  column: number;
+  /** Written as "Role: someone" or as a table row: it is meant as a contact. */
+  structured: boolean;
+}
+
+export interface RawApproval {
+  role: string;
+  label: string;
+  source: 'blank' | 'table' | 'checkbox';
+  phase: number | null;
+  stepsBefore: number;
+  line: number;
+  column: number;
+}
+
+export interface WalkResult {
+  phases: RawPhase[];
+  steps: RawStep[];
+  contacts: RawContact[];
+  escalation: RawContact[][];
+  approvals: RawApproval[];
+  unclosedFences: Code[];
+}
+
+interface Context {
+  inQuote: boolean;
+  step: RawStep | null;
+  /** The node's approval blanks were already read by an enclosing item or row. */
+  blanksClaimed: boolean;
+  root: boolean;
+}
+
+interface Open {
+  level: number;
+  flags: SectionFlags;
+}
+
+/** Walks the tree; `title` is the heading left out as the document title; `pseudo` turns on bold pseudo-headings. */
+export function walkRunbook(source: string, root: Root, title: Heading | null, pseudo: boolean): WalkResult {
+  const result: WalkResult = {
+    phases: [],
+    steps: [],
+    contacts: [],
+    escalation: [],
+    approvals: [],
+    unclosedFences: [],
+  };
+  const open: Open[] = [];
+  const stepOf = new Map<ListItem, RawStep>();
+  const listOfItem = new Map<ListItem, List>();
+  let flags = NO_FLAGS;
+
+  const currentPhase = (): number | null => (result.phases.length ? result.phases.length - 1 : null);
+  const nonRollbackSteps = (): number =>
+    result.steps.filter((s) => !result.phases[s.phase]?.flags.rollback).length;
+
+  function openSection(text: string, level: number, line: number): void {
+    while (open.length && (open[open.length - 1]?.level ?? 0) >= level) open.pop();
+    const outer = open[open.length - 1]?.flags ?? NO_FLAGS;
+    flags = mergeFlags(outer, flagsOf(text));
+    open.push({ level, flags });
+    result.phases.push({ title: text, level, flags, implicit: false, line });
+  }
+
+  function phaseForStep(line: number): number {
+    if (!result.phases.length) {
+      result.phases.push({ title: '', level: 0, flags: NO_FLAGS, implicit: true, line });
+    }
+    return result.phases.length - 1;
+  }
+
+  function addBlanks(text: string, node: Nodes, source: RawApproval['source'] = 'blank'): boolean {
+    const blanks = readApprovalBlanks(text);
+    for (const b of blanks) {
+      result.approvals.push({
+        ...b,
+        source,
+        phase: currentPhase(),
+        stepsBefore: nonRollbackSteps(),
+        line: lineOf(node),
+        column: columnOf(node),
+      });
+    }
+    return blanks.length > 0;
+  }
+
+  function visit(node: RootContent, ctx: Context, siblings: readonly RootContent[], index: number): void {
+    switch (node.type) {
+      case 'heading':
+        if (node !== title) openSection(headingText(source, node), node.depth, lineOf(node));
+        break;
+      case 'paragraph':
+        visitParagraph(node, ctx);
+        break;
+      case 'table':
+        visitTable(node, ctx);
+        break;
+      case 'list':
+        visitChildren(node.children, ctx);
+        break;
+      case 'listItem':
+        visitItem(node, ctx);
+        break;
+      case 'code':
+        visitCode(node, ctx, siblings, index);
+        break;
+      case 'blockquote':
+        visitChildren(node.children, { ...ctx, inQuote: true, root: false });
+        break;
+      case 'html':
+      case 'yaml':
+      case 'definition':
+      case 'thematicBreak':
+        break;
+      default:
+        visitChildren(childrenOf(node), { ...ctx, root: false });
+    }
+  }
+
+  function visitChildren(children: readonly RootContent[], ctx: Context): void {
+    children.forEach((child, i) => {
+      visit(child, ctx, children, i);
+    });
+  }
+
+  function visitParagraph(node: Paragraph, ctx: Context): void {
+    if (pseudo && ctx.root) {
+      for (const text of pseudoHeadings(source, node)) openSection(text, 2, lineOf(node));
+    }
+    if (!ctx.blanksClaimed) addBlanks(plainText(node.children), node);
+  }
+
+  function visitTable(node: Table, ctx: Context): void {
+    const [header, ...rows] = node.children;
+    const cellsOf = (row: (typeof node.children)[number]) =>
+      row.children.map((c) => plainText(c.children).trim());
+    const kinds = header ? cellsOf(header).map(columnKind) : [];
+    for (const row of rows) {
+      const cells = cellsOf(row);
+      const claimed =
+        ctx.blanksClaimed || addBlanks(cells.join('\n'), row, flags.signOff ? 'table' : 'blank');
+      if (flags.signOff && !claimed && cells[0]) {
+        result.approvals.push({
+          role: cells[0],
+          label: cells[0],
+          source: 'table',
+          phase: currentPhase(),
+          stepsBefore: nonRollbackSteps(),
+          line: lineOf(row),
+          column: columnOf(row),
+        });
+      }
+      if (flags.contacts) {
+        result.contacts.push({
+          contact: readContactRow(cells, kinds),
+          text: cells.join(' | '),
+          line: lineOf(row),
+          column: columnOf(row),
+          structured: true,
+        });
+      }
+    }
+  }
+
+  function visitItem(item: ListItem, ctx: Context): void {
+    const own = item.children.filter((c): c is Paragraph => c.type === 'paragraph');
+    const text = own
+      .map((p) => plainText(p.children))
+      .join('\n')
+      .trim();
+    const ordered = listOfItem.get(item)?.ordered === true;
+    const candidate = item.checked === true || item.checked === false || ordered;
+    const hasCode = item.children.some((c) => c.type === 'code');
+    const linkOnly = own.length === 1 && isLinkOnly(own[0]);
+    let step: RawStep | null = null;
+    if (candidate && !ctx.inQuote && !flags.noSteps && (text || hasCode) && !linkOnly) {
+      step = addStep(item, ctx, own, text);
+    }
+    let claimed = ctx.blanksClaimed;
+    if (!claimed) claimed = addBlanks(text, item);
+    if (
+      flags.signOff &&
+      !claimed &&
+      !ctx.inQuote &&
+      (item.checked === true || item.checked === false) &&
+      text
+    ) {
+      result.approvals.push({
+        role: firstLine(text),
+        label: firstLine(text),
+        source: 'checkbox',
+        phase: currentPhase(),
+        stepsBefore: nonRollbackSteps(),
+        line: lineOf(item),
+        column: columnOf(item),
+      });
+    }
+    if (flags.contacts && text) {
+      const raw: RawContact = {
+        contact: readContactText(text),
+        text,
+        line: lineOf(item),
+        column: columnOf(item),
+        structured: looksLikeContactEntry(text),
+      };
+      result.contacts.push(raw);
+      if (flags.escalation && ordered) pushEscalation(item, raw);
+    }
+    const inner: Context = { ...ctx, step: step ?? ctx.step, blanksClaimed: true, root: false };
+    item.children.forEach((child, i) => {
+      if (child.type === 'paragraph') return;
+      visit(
+        child,
+        child.type === 'list' ? { ...inner, blanksClaimed: ctx.blanksClaimed } : inner,
+        item.children,
+        i,
+      );
+    });
+  }
+
+  let lastEscalationList: List | undefined;
+  function pushEscalation(item: ListItem, raw: RawContact): void {
+    const list = listOfItem.get(item);
+    if (list !== lastEscalationList || !result.escalation.length) result.escalation.push([]);
+    lastEscalationList = list;
+    result.escalation[result.escalation.length - 1]?.push(raw);
+  }
+
+  function addStep(item: ListItem, ctx: Context, own: Paragraph[], text: string): RawStep {
+    const first = own[0];
+    const last = own[own.length - 1];
+    const step: RawStep = {
+      item,
+      phase: phaseForStep(lineOf(item)),
+      parent: ctx.step,
+      depth: ctx.step ? ctx.step.depth + 1 : 0,
+      title: firstLine(text) || firstCodeLine(item),
+      text,
+      waitText: own.map((p) => plainText(p.children, { dropInlineCode: true })).join('\n'),
+      markdown: first && last ? sliceSource(source, first, last).replace(/\r\n?/g, '\n') : '',
+      checked: item.checked === true,
+      commands: [],
+      line: lineOf(item),
+    };
+    result.steps.push(step);
+    stepOf.set(item, step);
+    return step;
+  }
+
+  function visitCode(node: Code, ctx: Context, siblings: readonly RootContent[], index: number): void {
+    if (!isFenced(source, node)) return;
+    if (isUnclosedFence(source, node)) result.unclosedFences.push(node);
+    const owner = followedStep(siblings[index - 1], node) ?? ctx.step;
+    owner?.commands.push(node);
+  }
+
+  /** The step a fence follows when only blank lines stand between the list and the fence. */
+  function followedStep(previous: RootContent | undefined, fence: Code): RawStep | null {
+    if (previous?.type !== 'list') return null;
+    const between = source.slice(previous.position?.end.offset ?? 0, fence.position?.start.offset ?? 0);
+    if (!/^\s*$/.test(between)) return null;
+    let found: RawStep | null = null;
+    let list: List | undefined = previous;
+    while (list) {
+      const item: ListItem | undefined = list.children[list.children.length - 1];
+      if (!item) break;
+      found = stepOf.get(item) ?? found;
+      const tail: RootContent | undefined = item.children[item.children.length - 1];
+      list = tail?.type === 'list' ? tail : undefined;
+    }
+    return found;
+  }
+
+  // Lists are indexed up front so an item knows whether its list is ordered.
+  const indexLists = (node: Root | RootContent): void => {
+    if (node.type === 'list') for (const item of node.children) listOfItem.set(item, node);
+    for (const child of childrenOf(node)) indexLists(child);
+  };
+  indexLists(root);
+
+  visitChildren(root.children, { inQuote: false, step: null, blanksClaimed: false, root: true });
+  return result;
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n').find((l) => l.trim()) ?? '').trim();
+}
+
+function firstCodeLine(item: ListItem): string {
+  const code = item.children.find((c): c is Code => c.type === 'code');
+  return firstLine(code?.value ?? '');
+}
+
+function isLinkOnly(paragraph: Paragraph | undefined): boolean {
+  if (!paragraph) return false;
+  const meaningful = paragraph.children.filter((c) => !(c.type === 'text' && !c.value.trim()));
+  return meaningful.length > 0 && meaningful.every((c) => c.type === 'link' || c.type === 'linkReference');
+}
