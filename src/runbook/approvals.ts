@@ -2,6 +2,8 @@
 
 const BLANK = /([^:\n_|]*?)\s*:\s*_{3,}/g;
 const APPROVAL_LABEL = /approv|sign|authori[sz]|review/i;
+// "Approval date: ____" is a date field next to the slot, not a slot.
+const NOT_A_SLOT = /\b(?:date|time|timestamp|when)\s*$/i;
 const ROLE_IN_PARENS = /\(([^()]+)\)/;
 
 /** A sign-off blank: its label as written and the role it names. */
@@ -16,7 +18,7 @@ export function readApprovalBlanks(text: string): Blank[] {
   for (const line of text.split('\n')) {
     for (const m of line.matchAll(BLANK)) {
       const label = (m[1] ?? '').replace(/[*`~]/g, '').replace(/\s+/g, ' ').trim();
-      if (!label || !APPROVAL_LABEL.test(label)) continue;
+      if (!label || !APPROVAL_LABEL.test(label) || NOT_A_SLOT.test(label)) continue;
       const inParens = ROLE_IN_PARENS.exec(label)?.[1]?.trim();
       blanks.push({ label, role: inParens || label });
     }

@@ -27,6 +27,7 @@ export interface Diagnostic extends SourcePoint {
 export type DiagnosticCode =
   | 'runbook.no_steps'
   | 'runbook.no_rollback'
+  | 'runbook.rollback_without_steps'
   | 'runbook.contact_unreachable'
   | 'runbook.escalation_unknown'
   | 'runbook.approval_unmapped'

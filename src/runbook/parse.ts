@@ -84,7 +84,7 @@ export function parseRunbook(input: string, options: ParseOptions = {}): Runbook
     const first = rollbackPhases[0];
     report({
       severity: 'warning',
-      code: 'runbook.no_rollback',
+      code: 'runbook.rollback_without_steps',
       message: `rollback section "${first?.title}" has no steps to follow`,
       line: first?.line ?? 1,
       column: 1,
@@ -261,7 +261,13 @@ function buildPlaceholders(
 ): Placeholder[] {
   const byKey = new Map<string, Placeholder>();
   for (const step of steps) {
-    const uses = [step.markdown, ...step.commands.map((c) => c.code)].flatMap(readPlaceholders);
+    const uses = [
+      ...readPlaceholders(step.markdown).map((u) => ({ ...u, line: step.line + u.lineOffset })),
+      // A command's code starts on the line after its opening fence.
+      ...step.commands.flatMap((c) =>
+        readPlaceholders(c.code).map((u) => ({ ...u, line: c.line + 1 + u.lineOffset })),
+      ),
+    ].sort((a, b) => a.line - b.line);
     for (const use of uses) {
       const known = byKey.get(use.key);
       if (known) {
@@ -271,7 +277,7 @@ function buildPlaceholders(
       byKey.set(use.key, {
         key: use.key,
         defaultValue: use.defaultValue ?? frontMatter.params[use.key] ?? null,
-        line: step.line,
+        line: use.line,
       });
     }
   }

@@ -6,11 +6,17 @@ const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_.-]*)(?::?-([^}]*))?\}/g;
 export interface PlaceholderUse {
   key: string;
   defaultValue: string | null;
+  /** Lines before the use within the text (0 on its first line). */
+  lineOffset: number;
 }
 
 /** Every placeholder used in the text, in order. */
 export function readPlaceholders(text: string): PlaceholderUse[] {
-  return [...text.matchAll(PLACEHOLDER)].map((m) => ({ key: m[1] ?? '', defaultValue: m[2] ?? null }));
+  return [...text.matchAll(PLACEHOLDER)].map((m) => ({
+    key: m[1] ?? '',
+    defaultValue: m[2] ?? null,
+    lineOffset: text.slice(0, m.index).split('\n').length - 1,
+  }));
 }
 
 /** Fills placeholders from values; unknown ones use their default or stay as written. */

@@ -2,7 +2,8 @@
 import type { Heading, Paragraph, PhrasingContent, Root, Strong } from 'mdast';
 import { childrenOf, sliceSource, splitLines } from './markdown.js';
 
-const ROLLBACK = /\b(?:roll ?back|roll-back|revert|back-?out)/i;
+// The spec's patterns, as written: no word boundaries ("Autorollback" is a rollback).
+const ROLLBACK = /roll ?back|roll-back|revert|back-?out/i;
 const NOT_STEPS = /contact|escalation|on-call|sign-?off|approval/i;
 const CONTACTS = /contact|escalation|on-call/i;
 const SIGN_OFF = /sign-?off|approval/i;

@@ -3,7 +3,7 @@
 import type { Wait } from './model.js';
 
 const WAIT_VERB =
-  /\b(?:wait(?:s|ing)?|monitor(?:s|ing)?|watch(?:es|ing)?|soak(?:s|ing)?|hold(?:s|ing)?|observe[sd]?|observing|bake[sd]?|baking|keep(?:ing)? an eye on)\b/gi;
+  /\b(?:wait(?:s|ing)?|monitor(?:s|ing)?|watch(?:es|ing)?|soak(?:s|ing)?|hold(?:s|ing)?|observe[sd]?|observing|bake[sd]?|baking|keep(?:s|ing)? an eye on)\b/gi;
 
 const WORD_NUMBERS: Record<string, number> = {
   a: 1,
@@ -40,17 +40,20 @@ const UNIT_MINUTES: [RegExp, number][] = [
   [/^(?:w|wks?|weeks?)$/i, 10080],
 ];
 
-const NUMBER = String.raw`(?:\d+(?:[.,]\d+)?|half an?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty-five|forty|sixty|ninety|half)`;
-const UNIT = `(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|s|m|h|d|w)`;
-// One duration: "10 minutes", "2h", "1h 30m", "10-15 min", "a week", "90 s".
+const WORD_NUMBER = `(?:half an?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty-five|forty|sixty|ninety|half)`;
+const DIGITS = String.raw`\d+(?:[.,]\d+)?`;
+const LONG_UNIT = `(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?)`;
+const UNIT = `(?:${LONG_UNIT}|s|m|h|d|w)`;
+// One duration: "10 minutes", "2h", "1h 30m", "10-15 min", "a week", "90 s". Word numbers take a
+// whole-word unit after a space ("a week"), so "and" and "as" are never read as "a d" or "a s".
 const DURATION = new RegExp(
-  String.raw`(?<![\w.+-])(?:(${NUMBER})\s*(?:-|–|—|to)\s*)?(${NUMBER})[\s-]?(${UNIT})(?:\s*(\d+)\s?(${UNIT}))?(?![\w%])`,
+  String.raw`(?<![\w.+-])(?:(${DIGITS}|${WORD_NUMBER})\s*(?:-|–|—|to)\s*)?(?:(${DIGITS})[\s-]?(${UNIT})|(${WORD_NUMBER})[\s-](${LONG_UNIT}))(?:\s*(\d+)\s?(${UNIT}))?(?![\w%])`,
   'gi',
 );
 
 // Words between the verb and the duration that make it a condition, not a wait.
 const CONDITION =
-  /\b(?:if|when|whenever|unless|above|below|exceed\w*|more than|less than|greater than|fewer than|higher than|lower than|over\s+\d|under\s+\d|at most|at least\s+\d+\s*%|threshold|timeout|time-out|within|every|each|per)\b|[<>≥≤%]/i;
+  /\b(?:if|when|whenever|unless|above|below|exceed\w*|more than|less than|greater than|fewer than|higher than|lower than|over\s+\d|under\s+\d|at most|at least\s+\d+\s*%|threshold|timeout|time-out|within|every|each|per)\b|[<>≥≤]/i;
 // Words right before a duration that make it a time stamp, an age or a frequency.
 const NOT_A_SPAN =
   /(?:\bT\s*[+-]\s*|\b(?:last|past|every|each|per|ago|older than|newer than|after|since|expiry|expires?)\s+(?:the\s+)?)$/i;
@@ -82,7 +85,9 @@ interface FoundDuration {
 function findDurations(text: string): FoundDuration[] {
   const found: FoundDuration[] = [];
   for (const m of text.matchAll(DURATION)) {
-    const [phrase, low, high, unit, extra, extraUnit] = m;
+    const [phrase, low, digits, digitUnit, word, wordUnit, extra, extraUnit] = m;
+    const high = digits ?? word;
+    const unit = digitUnit ?? wordUnit;
     if (!high || !unit) continue;
     const per = unitMinutes(unit);
     let minutes = toNumber(high) * per;

@@ -172,18 +172,19 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
     if (pseudo && ctx.root) {
       for (const text of pseudoHeadings(source, node)) openSection(text, 2, lineOf(node));
     }
-    if (!ctx.blanksClaimed) addBlanks(plainText(node.children), node);
+    if (!ctx.blanksClaimed) addBlanks(plainText(node.children, { dropInlineCode: true }), node);
   }
 
   function visitTable(node: Table, ctx: Context): void {
     const [header, ...rows] = node.children;
-    const cellsOf = (row: (typeof node.children)[number]) =>
-      row.children.map((c) => plainText(c.children).trim());
+    type Row = (typeof node.children)[number];
+    const cellsOf = (row: Row) => row.children.map((c) => plainText(c.children).trim());
+    const blankText = (row: Row) =>
+      row.children.map((c) => plainText(c.children, { dropInlineCode: true })).join('\n');
     const kinds = header ? cellsOf(header).map(columnKind) : [];
     for (const row of rows) {
       const cells = cellsOf(row);
-      const claimed =
-        ctx.blanksClaimed || addBlanks(cells.join('\n'), row, flags.signOff ? 'table' : 'blank');
+      const claimed = ctx.blanksClaimed || addBlanks(blankText(row), row, flags.signOff ? 'table' : 'blank');
       if (flags.signOff && !claimed && cells[0]) {
         result.approvals.push({
           role: cells[0],
@@ -222,7 +223,8 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
       step = addStep(item, ctx, own, text);
     }
     let claimed = ctx.blanksClaimed;
-    if (!claimed) claimed = addBlanks(text, item);
+    if (!claimed)
+      claimed = addBlanks(own.map((p) => plainText(p.children, { dropInlineCode: true })).join('\n'), item);
     if (
       flags.signOff &&
       !claimed &&
@@ -241,12 +243,14 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
       });
     }
     if (flags.contacts && text) {
+      const contact = readContactText(text);
       const raw: RawContact = {
-        contact: readContactText(text),
+        contact,
         text,
         line: lineOf(item),
         column: columnOf(item),
-        structured: looksLikeContactEntry(text),
+        // "Role: someone" or a person's name: meant as a contact, so say when nobody can reach it.
+        structured: looksLikeContactEntry(text) || Boolean(contact.name),
       };
       result.contacts.push(raw);
       if (flags.escalation && ordered) pushEscalation(item, raw);

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { readWait } from '../../src/runbook/waits.js';
+
 const cases: [string, number | null][] = [
   ['Monitor error logs for 30 minutes', 30],
   ['Wait 90 s', 1.5],
