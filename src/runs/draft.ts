@@ -1,0 +1,71 @@
+// A transition works on a draft: a copy of the state plus the events and effects it produces.
+import type { Runbook, Step } from '../runbook/index.js';
+import type { RunEffect, RunEvent } from './commands.js';
+import type { RunState, StepState } from './model.js';
+
+/** What a transition reads and writes. The input state is never mutated. */
+export interface Draft {
+  runbook: Runbook;
+  state: RunState;
+  now: Date;
+  nowIso: string;
+  events: RunEvent[];
+  effects: RunEffect[];
+}
+
+/** Starts a draft from a committed state. */
+export function createDraft(runbook: Runbook, state: RunState, now: Date): Draft {
+  return { runbook, state: structuredClone(state), now, nowIso: now.toISOString(), events: [], effects: [] };
+}
+
+/** Records an audit event. */
+export function record(
+  draft: Draft,
+  type: string,
+  actor: string | null,
+  data: Record<string, unknown> = {},
+): void {
+  draft.events.push({ type, actor, data });
+}
+
+/** Adds an effect once (a second render of the same run is the same work). */
+export function effect(draft: Draft, e: RunEffect): void {
+  if (e.type === 'render_run' && draft.effects.some((x) => x.type === 'render_run')) return;
+  draft.effects.push(e);
+}
+
+/** The state of a step in the draft (created pending if the snapshot gained it). */
+export function stepState(draft: Draft, stepId: string): StepState {
+  draft.state.steps[stepId] ??= emptyStepState();
+  return draft.state.steps[stepId];
+}
+
+/** A step nobody has touched. */
+export function emptyStepState(): StepState {
+  return {
+    status: 'pending',
+    by: null,
+    at: null,
+    output: null,
+    exitCode: null,
+    waitStartedAt: null,
+    waitEndsAt: null,
+    waitStartedBy: null,
+    waitNotifiedAt: null,
+  };
+}
+
+/** Finds a step of the runbook. */
+export function findStep(runbook: Runbook, stepId: string): Step | undefined {
+  return runbook.steps.find((s) => s.id === stepId);
+}
+
+/** The timer key of a wait: unique per start, so a restarted wait gets a new timer. */
+export function waitTimerKey(runId: string, stepId: string, startedAt: string): string {
+  return `wait:${runId}:${stepId}:${startedAt}`;
+}
+
+/** The timer key of one page of an escalation. */
+export function escalationTimerKey(runId: string, round: number, contactIndex: number): string {
+  return `escalation:${runId}:${round}:${contactIndex}`;
+}
