@@ -1,0 +1,49 @@
+// Environment locks: one active run per runbook and environment.
+import { and, eq } from 'drizzle-orm';
+import type { Database, Transaction } from './client.js';
+import { environmentLocksTable } from './schema.js';
+
+type Db = Database | Transaction;
+
+/** Who holds an environment. */
+export interface LockHolder {
+  runId: string;
+  holderId: string;
+  since: string;
+}
+
+/** Creates the locks repository. */
+export function createLocksRepository() {
+  return { acquire, release };
+}
+
+/** The repository's type. */
+export type LocksRepository = ReturnType<typeof createLocksRepository>;
+
+/** Takes the lock for a run, or returns who holds it. */
+async function acquire(
+  db: Db,
+  input: { runbookName: string; environment: string; runId: string; holderId: string; since: string },
+): Promise<{ ok: true } | { ok: false; holder: LockHolder }> {
+  const taken = await db.insert(environmentLocksTable).values(input).onConflictDoNothing().returning();
+  if (taken.length) return { ok: true };
+  const [row] = await db
+    .select()
+    .from(environmentLocksTable)
+    .where(
+      and(
+        eq(environmentLocksTable.runbookName, input.runbookName),
+        eq(environmentLocksTable.environment, input.environment),
+      ),
+    );
+  if (!row) return acquire(db, input);
+  return {
+    ok: false,
+    holder: { runId: row.runId, holderId: row.holderId, since: new Date(row.since).toISOString() },
+  };
+}
+
+/** Releases whatever lock a run holds. */
+async function release(db: Db, runId: string): Promise<void> {
+  await db.delete(environmentLocksTable).where(eq(environmentLocksTable.runId, runId));
+}

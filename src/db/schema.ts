@@ -1,0 +1,238 @@
+// The database schema (drizzle). Migrations in drizzle/ are generated from it: `npm run db:generate`.
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { Runbook } from '../runbook/index.js';
+import type { RunEffect, TimerPayload } from '../runs/index.js';
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
+
+/** A parsed runbook as a run pinned it: the model, the file's hash and its git commit. */
+export const runbookSnapshotsTable = pgTable(
+  'runbook_snapshots',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    contentHash: text('content_hash').notNull(),
+    gitCommit: text('git_commit'),
+    model: jsonb('model').$type<Runbook>().notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('runbook_snapshots_name_hash').on(t.name, t.contentHash)],
+);
+
+/** A run of a runbook in a channel. */
+export const runsTable = pgTable(
+  'runs',
+  {
+    id: uuid('id').primaryKey(),
+    snapshotId: uuid('snapshot_id')
+      .notNull()
+      .references(() => runbookSnapshotsTable.id),
+    runbookName: text('runbook_name').notNull(),
+    environment: text('environment').notNull(),
+    channelId: text('channel_id').notNull(),
+    starterId: text('starter_id').notNull(),
+    status: text('status').notNull(),
+    rehearsal: boolean('rehearsal').notNull().default(false),
+    params: jsonb('params').$type<Record<string, string>>().notNull(),
+    required: jsonb('required').$type<Record<string, number>>().notNull(),
+    currentPhaseIndex: integer('current_phase_index'),
+    rollbackBy: text('rollback_by'),
+    rollbackAt: at('rollback_at'),
+    rollbackReason: text('rollback_reason'),
+    abortBy: text('abort_by'),
+    abortAt: at('abort_at'),
+    abortReason: text('abort_reason'),
+    startedAt: at('started_at').notNull(),
+    finishedAt: at('finished_at'),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('runs_channel_status').on(t.channelId, t.status),
+    index('runs_runbook_environment').on(t.runbookName, t.environment),
+  ],
+);
+
+/** Per-step state of a run. */
+export const runStepsTable = pgTable(
+  'run_steps',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runsTable.id, { onDelete: 'cascade' }),
+    stepId: text('step_id').notNull(),
+    status: text('status').notNull(),
+    by: text('by'),
+    at: at('at'),
+    output: text('output'),
+    exitCode: integer('exit_code'),
+    owner: text('owner'),
+    waitStartedAt: at('wait_started_at'),
+    waitEndsAt: at('wait_ends_at'),
+    waitStartedBy: text('wait_started_by'),
+    waitNotifiedAt: at('wait_notified_at'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.stepId] })],
+);
+
+/** One signature on an approval slot: who, which role, when. */
+export const approvalsTable = pgTable(
+  'approvals',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runsTable.id, { onDelete: 'cascade' }),
+    approvalId: text('approval_id').notNull(),
+    role: text('role').notNull(),
+    approverId: text('approver_id').notNull(),
+    approvedAt: at('approved_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.approvalId, t.approverId] })],
+);
+
+/** The escalation of a run's rollback: its policy and who acknowledged. */
+export const escalationsTable = pgTable('escalations', {
+  runId: uuid('run_id')
+    .primaryKey()
+    .references(() => runsTable.id, { onDelete: 'cascade' }),
+  status: text('status').notNull(),
+  timeoutMinutes: integer('timeout_minutes').notNull(),
+  rounds: integer('rounds').notNull(),
+  acknowledgedBy: text('acknowledged_by'),
+  acknowledgedAt: at('acknowledged_at'),
+});
+
+/** The contacts of an escalation, in paging order. */
+export const escalationContactsTable = pgTable(
+  'escalation_contacts',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runsTable.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    label: text('label').notNull(),
+    slackUserId: text('slack_user_id'),
+    phone: text('phone'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.position] })],
+);
+
+/** Every page sent: which contact, which round, to whom, when. */
+export const escalationPagesTable = pgTable(
+  'escalation_pages',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runsTable.id, { onDelete: 'cascade' }),
+    round: integer('round').notNull(),
+    position: integer('position').notNull(),
+    userId: text('user_id').notNull(),
+    notifiedAt: at('notified_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.round, t.position] })],
+);
+
+/** The audit trail: one row per command that changed a run, append-only. */
+export const runEventsTable = pgTable(
+  'run_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runsTable.id, { onDelete: 'cascade' }),
+    command: text('command').notNull(),
+    actor: text('actor'),
+    at: at('at').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    events: jsonb('events')
+      .$type<{ type: string; actor: string | null; data: Record<string, unknown> }[]>()
+      .notNull(),
+  },
+  (t) => [
+    uniqueIndex('run_events_idempotency_key').on(t.idempotencyKey),
+    index('run_events_run').on(t.runId, t.id),
+  ],
+);
+
+/** Effects to carry out after commit (Slack writes), in order, each exactly once. */
+export const outboxTable = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runsTable.id, { onDelete: 'cascade' }),
+    effect: jsonb('effect').$type<RunEffect>().notNull(),
+    createdAt: at('created_at').notNull(),
+    doneAt: at('done_at'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [index('outbox_pending').on(t.id).where(sql`${t.doneAt} is null`)],
+);
+
+/** The Slack messages of a run: the parent and each phase message (split ones have parts). */
+export const slackMessagesTable = pgTable(
+  'slack_messages',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runsTable.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    phaseIndex: integer('phase_index').notNull().default(-1),
+    part: integer('part').notNull().default(0),
+    channelId: text('channel_id').notNull(),
+    ts: text('ts').notNull(),
+    renderedVersion: integer('rendered_version').notNull().default(0),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.kind, t.phaseIndex, t.part] })],
+);
+
+/** Durable timers for waits and escalation timeouts. */
+export const timersTable = pgTable(
+  'timers',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    key: text('key').notNull(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runsTable.id, { onDelete: 'cascade' }),
+    dueAt: at('due_at').notNull(),
+    payload: jsonb('payload').$type<TimerPayload>().notNull(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    firedAt: at('fired_at'),
+  },
+  (t) => [
+    uniqueIndex('timers_key').on(t.key),
+    index('timers_due').on(t.dueAt).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/** One active run per runbook and environment: the row is the lock. */
+export const environmentLocksTable = pgTable(
+  'environment_locks',
+  {
+    runbookName: text('runbook_name').notNull(),
+    environment: text('environment').notNull(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runsTable.id, { onDelete: 'cascade' }),
+    holderId: text('holder_id').notNull(),
+    since: at('since').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runbookName, t.environment] })],
+);

@@ -1,0 +1,48 @@
+// Applying a command to a stored run: lock, apply, store state, events and effects, commit.
+import {
+  ACTIVE_STATUSES,
+  applyCommand,
+  type Refusal,
+  type RunCommand,
+  type RunEffect,
+  type RunState,
+} from '../runs/index.js';
+import { inTransaction, type RunDeps } from './deps.js';
+
+/** The outcome of a command. */
+export type CommandResult =
+  | { ok: true; state: RunState; effects: RunEffect[]; duplicate: boolean }
+  | { ok: false; refusal: Refusal };
+
+/** Applies a command exactly once per idempotency key. */
+export async function executeCommand(
+  deps: RunDeps,
+  input: { runId: string; command: RunCommand; idempotencyKey: string | null },
+): Promise<CommandResult> {
+  return inTransaction(deps.db, async (tx) => {
+    const loaded = await deps.runs.loadRun(tx, input.runId, 'update');
+    if (!loaded) return { ok: false, refusal: { code: 'run.not_found', message: 'no such run' } };
+    if (input.idempotencyKey && (await deps.journal.findByKey(tx, input.idempotencyKey))) {
+      return { ok: true, state: loaded.state, effects: [], duplicate: true };
+    }
+    const now = deps.clock.now();
+    const result = applyCommand(loaded.runbook, loaded.state, input.command, now);
+    if (!result.ok) return result;
+    if (result.events.length === 0 && result.effects.length === 0) {
+      return { ok: true, state: loaded.state, effects: [], duplicate: false };
+    }
+    const at = now.toISOString();
+    await deps.runs.saveRun(tx, loaded.runbook, loaded.state, result.state, loaded.version);
+    await deps.journal.appendCommand(tx, {
+      runId: input.runId,
+      command: input.command.type,
+      actor: 'userId' in input.command ? input.command.userId : null,
+      at,
+      idempotencyKey: input.idempotencyKey,
+      events: result.events,
+    });
+    await deps.journal.storeEffects(tx, input.runId, result.effects, at);
+    if (!ACTIVE_STATUSES.includes(result.state.status)) await deps.locks.release(tx, input.runId);
+    return { ok: true, state: result.state, effects: result.effects, duplicate: false };
+  });
+}

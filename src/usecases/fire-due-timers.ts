@@ -1,0 +1,52 @@
+// The timer worker: fires due timers, each taking effect exactly once whatever the number of workers.
+import { applyCommand, type RunEffect } from '../runs/index.js';
+import { inTransaction, type RunDeps } from './deps.js';
+
+/** One timer fired, with the effects it produced. */
+export interface FiredTimer {
+  key: string;
+  runId: string;
+  effects: RunEffect[];
+}
+
+/**
+ * Fires every timer due now. A timer is claimed inside the transaction that applies it, after the
+ * run's row lock (the same order as commands take them), so a crash leaves it pending and
+ * two workers never both fire it.
+ */
+export async function fireDueTimers(deps: RunDeps, options: { batch?: number } = {}): Promise<FiredTimer[]> {
+  const now = deps.clock.now();
+  const due = await deps.journal.dueTimers(deps.db, now.toISOString(), options.batch ?? 100);
+  const fired: FiredTimer[] = [];
+  for (const { id, runId } of due) {
+    const result = await inTransaction(deps.db, async (tx) => {
+      const loaded = await deps.runs.loadRun(tx, runId, 'skip_locked');
+      if (!loaded) return null;
+      const timer = await deps.journal.claimTimer(tx, id);
+      if (!timer) return null;
+      const at = now.toISOString();
+      const outcome = applyCommand(
+        loaded.runbook,
+        loaded.state,
+        { type: 'timer_fired', timer: timer.payload },
+        now,
+      );
+      await deps.journal.finishTimer(tx, id, at);
+      if (!outcome.ok || (outcome.events.length === 0 && outcome.effects.length === 0))
+        return { key: timer.key, runId, effects: [] };
+      await deps.runs.saveRun(tx, loaded.runbook, loaded.state, outcome.state, loaded.version);
+      await deps.journal.appendCommand(tx, {
+        runId,
+        command: 'timer_fired',
+        actor: null,
+        at,
+        idempotencyKey: `timer:${timer.key}`,
+        events: outcome.events,
+      });
+      await deps.journal.storeEffects(tx, runId, outcome.effects, at);
+      return { key: timer.key, runId, effects: outcome.effects };
+    });
+    if (result) fired.push(result);
+  }
+  return fired;
+}
