@@ -1,5 +1,7 @@
 // `deploybot check`: lint runbooks for people (a summary and diagnostics) or for scripts (--json).
 import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { loadDirectory } from '../directory/load-directory.js';
 import { buildSummary, parseRunbook, type Runbook } from '../runbook/index.js';
 import { listRunbookFiles, readRunbookFile } from '../runbook-files/read-runbook-file.js';
 
@@ -13,7 +15,8 @@ export interface Output {
 export interface CheckOptions {
   target: string;
   json: boolean;
-  knownRoles?: readonly string[];
+  /** The directory file; by default `directory.yml` beside the runbooks, when there is one. */
+  directory?: string;
 }
 
 /** Runs `check`; returns the exit code: 0 clean, 1 a runbook has errors, 2 nothing could be checked. */
@@ -23,6 +26,20 @@ export async function runCheck(options: CheckOptions, output: Output): Promise<n
     output.err(`deploybot check: ${options.target}: ${files}`);
     return 2;
   }
+  const directoryPath =
+    options.directory ??
+    join(
+      files.length === 1 && files[0] === options.target ? dirname(options.target) : options.target,
+      'directory.yml',
+    );
+  const directory = await loadDirectory(directoryPath, { optional: options.directory === undefined });
+  if (!directory.ok) {
+    for (const error of directory.errors) output.err(`deploybot check: ${error}`);
+    return 2;
+  }
+  const roles = Object.values(directory.directory.roles).map((r) => r.name);
+  // Without a directory file there is nothing to check approval roles against.
+  const knownRoles = options.directory !== undefined || roles.length ? roles : undefined;
   let exit = 0;
   const jsonResults: unknown[] = [];
   for (const path of files) {
@@ -34,14 +51,17 @@ export async function runCheck(options: CheckOptions, output: Output): Promise<n
     }
     const runbook = parseRunbook(file.text, {
       fileName: file.name,
-      ...(options.knownRoles ? { knownRoles: options.knownRoles } : {}),
+      ...(knownRoles ? { knownRoles } : {}),
     });
     if (runbook.diagnostics.some((d) => d.severity === 'error')) exit = Math.max(exit, 1);
     if (options.json)
       jsonResults.push(files.length === 1 ? buildSummary(runbook) : { file: path, ...buildSummary(runbook) });
     else for (const line of describe(path, runbook)) output.out(line);
   }
-  if (options.json) output.out(JSON.stringify(files.length === 1 ? jsonResults[0] : jsonResults, null, 2));
+  // One file prints its object, a folder an array; a file that could not be read prints nothing.
+  if (options.json && (files.length > 1 || jsonResults.length)) {
+    output.out(JSON.stringify(files.length === 1 ? jsonResults[0] : jsonResults, null, 2));
+  }
   return exit;
 }
 

@@ -2,11 +2,13 @@
 import { parseArgs } from 'node:util';
 import { runCheck } from './check.js';
 
-const USAGE = `usage: deploybot check [--json] <file|dir>
+const USAGE = `usage: deploybot check [--json] [--directory FILE] <file|dir>
 
   check <file|dir>   summarise runbooks and list their problems as file:line:col severity code message;
                      exits 1 when a runbook has an error
-  --json             print the summary object of one runbook (an array for a folder)`;
+  --json             print the summary object of one runbook (an array for a folder)
+  --directory FILE   check approval roles against this directory file
+                     (default: directory.yml beside the runbooks, when there is one)`;
 
 /** Runs the command line with the given arguments; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -32,14 +34,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     err(`deploybot check: give exactly one file or folder\n${USAGE}`);
     return 2;
   }
-  return runCheck({ target, json: parsed.values.json ?? false }, { out, err });
+  const directory = parsed.values.directory;
+  return runCheck(
+    { target, json: parsed.values.json ?? false, ...(directory ? { directory } : {}) },
+    { out, err },
+  );
 }
 
 function parse(argv: readonly string[]) {
   return parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      json: { type: 'boolean' },
+      directory: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
 }
 

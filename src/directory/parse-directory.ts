@@ -18,7 +18,12 @@ export type DirectoryResult = { ok: true; directory: Directory } | { ok: false; 
 /** Parses and validates a directory file's text; `source` names it in the messages. */
 export function parseDirectory(text: string, source: string): DirectoryResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter, uniqueKeys: true });
+  // Silent: the pure parser reports problems in its result, never through Node warnings.
+  const doc = parseDocument(text.replace(/^\uFEFF/, ''), {
+    lineCounter,
+    uniqueKeys: true,
+    logLevel: 'silent',
+  });
   if (doc.errors.length) return { ok: false, errors: doc.errors.map((e) => formatYamlError(e, source)) };
   let data: unknown;
   try {

@@ -1,5 +1,5 @@
 // The YAML front matter: optional settings a runbook author can give.
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { FrontMatter } from './model.js';
 
@@ -36,16 +36,26 @@ export const EMPTY_FRONT_MATTER: FrontMatter = {
 
 /** Reads the front matter YAML; problems come back as messages, never as exceptions. */
 export function readFrontMatter(yaml: string): { frontMatter: FrontMatter; problems: string[] } {
+  // parseDocument reports problems on the document instead of printing Node warnings: the parser
+  // is pure and says what is wrong as diagnostics.
+  const doc = parseDocument(yaml, { prettyErrors: false, uniqueKeys: true, logLevel: 'silent' });
+  if (doc.errors.length) {
+    return {
+      frontMatter: EMPTY_FRONT_MATTER,
+      problems: [`front matter is not valid YAML: ${firstLine(doc.errors[0])}`],
+    };
+  }
   let data: unknown;
   try {
-    data = parseYaml(yaml);
+    data = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
     return {
       frontMatter: EMPTY_FRONT_MATTER,
       problems: [`front matter is not valid YAML: ${firstLine(error)}`],
     };
   }
-  if (data === null || data === undefined) return { frontMatter: EMPTY_FRONT_MATTER, problems: [] };
+  const warnings = doc.warnings.map((w) => `front matter: ${firstLine(w)}`);
+  if (data === null || data === undefined) return { frontMatter: EMPTY_FRONT_MATTER, problems: warnings };
   if (typeof data !== 'object' || Array.isArray(data)) {
     return {
       frontMatter: EMPTY_FRONT_MATTER,
@@ -70,7 +80,7 @@ export function readFrontMatter(yaml: string): { frontMatter: FrontMatter; probl
       escalationTimeoutMinutes: fm.escalation?.timeout_minutes ?? fm.escalation?.timeoutMinutes ?? null,
       environment: fm.environment ?? null,
     },
-    problems: [],
+    problems: warnings,
   };
 }
 

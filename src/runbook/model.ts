@@ -66,6 +66,8 @@ export interface Step {
   text: string;
   /** The item's own text as Markdown source, for rendering. */
   markdown: string;
+  /** Line where that text starts (the item's line, or the next when the box stands alone). */
+  markdownLine: number;
   /** 0 for a top-level step, 1 for a step nested under another step, and so on. */
   depth: number;
   /** Id of the enclosing step, or null. */

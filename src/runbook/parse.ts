@@ -143,6 +143,7 @@ function buildPhasesAndSteps(
       title: raw.title,
       text: raw.text,
       markdown: raw.markdown,
+      markdownLine: raw.markdownLine,
       depth: raw.depth,
       parentId: raw.parent ? (idOf.get(raw.parent) ?? null) : null,
       checked: raw.checked,
@@ -262,7 +263,7 @@ function buildPlaceholders(
   const byKey = new Map<string, Placeholder>();
   for (const step of steps) {
     const uses = [
-      ...readPlaceholders(step.markdown).map((u) => ({ ...u, line: step.line + u.lineOffset })),
+      ...readPlaceholders(step.markdown).map((u) => ({ ...u, line: step.markdownLine + u.lineOffset })),
       // A command's code starts on the line after its opening fence.
       ...step.commands.flatMap((c) =>
         readPlaceholders(c.code).map((u) => ({ ...u, line: c.line + 1 + u.lineOffset })),

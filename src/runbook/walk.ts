@@ -5,6 +5,7 @@ import { columnKind, looksLikeContactEntry, readContactRow, readContactText } fr
 import {
   childrenOf,
   columnOf,
+  createLineIndex,
   isFenced,
   isUnclosedFence,
   lineOf,
@@ -33,6 +34,7 @@ export interface RawStep {
   text: string;
   waitText: string;
   markdown: string;
+  markdownLine: number;
   checked: boolean;
   commands: Code[];
   line: number;
@@ -92,6 +94,7 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
   };
   const open: Open[] = [];
   const stepOf = new Map<ListItem, RawStep>();
+  const lineAt = createLineIndex(source);
   const listOfItem = new Map<ListItem, List>();
   let flags = NO_FLAGS;
 
@@ -286,7 +289,7 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
       title: firstLine(text) || firstCodeLine(item),
       text,
       waitText: own.map((p) => plainText(p.children, { dropInlineCode: true })).join('\n'),
-      markdown: first && last ? sliceSource(source, first, last).replace(/\r\n?/g, '\n') : '',
+      ...ownMarkdown(first, last, lineOf(item)),
       checked: item.checked === true,
       commands: [],
       line: lineOf(item),
@@ -294,6 +297,15 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
     result.steps.push(step);
     stepOf.set(item, step);
     return step;
+  }
+
+  /** The item's own text as written, from its first character (task-list positions can point before it). */
+  function ownMarkdown(first: Paragraph | undefined, last: Paragraph | undefined, fallbackLine: number) {
+    const start = first?.position?.start.offset;
+    if (!first || !last || start === undefined) return { markdown: '', markdownLine: fallbackLine };
+    const raw = sliceSource(source, first, last);
+    const lead = raw.length - raw.trimStart().length;
+    return { markdown: raw.trimStart().replace(/\r\n?/g, '\n'), markdownLine: lineAt(start + lead) };
   }
 
   function visitCode(node: Code, ctx: Context, siblings: readonly RootContent[], index: number): void {
@@ -343,5 +355,11 @@ function firstCodeLine(item: ListItem): string {
 function isLinkOnly(paragraph: Paragraph | undefined): boolean {
   if (!paragraph) return false;
   const meaningful = paragraph.children.filter((c) => !(c.type === 'text' && !c.value.trim()));
-  return meaningful.length > 0 && meaningful.every((c) => c.type === 'link' || c.type === 'linkReference');
+  if (meaningful.length === 0) return false;
+  // A bare URL is a link too (GFM autolink literals are not parsed; see markdown.ts).
+  const only = meaningful[0];
+  if (meaningful.length === 1 && only?.type === 'text') return BARE_URL.test(only.value.trim());
+  return meaningful.every((c) => c.type === 'link' || c.type === 'linkReference');
 }
+
+const BARE_URL = /^(?:https?:\/\/|www\.)\S+$/i;

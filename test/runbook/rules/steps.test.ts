@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: fixtures contain ${KEY} placeholders on purpose
 // Spec "Rules > Steps": what is a step, and what each step carries.
 import { describe, expect, it } from 'vitest';
 import { at, md, only, parse, stepTitles, summarize } from './helpers.js';
@@ -157,6 +158,7 @@ describe('steps: what is not a step', () => {
       ['1. [Pre-flight](#pre-flight)', '2. [Deploy](#deploy)', '   - [Canary](#canary)'],
     ],
     ['link-only task item', ['- [ ] [Deploy](#deploy)']],
+    ['bare-URL items', ['1. https://grafana.example.com/d/checkout', '- [ ] www.example.com/status']],
     ['empty ordered items', ['1.', '', '2.']],
     ['prose that mentions [ ] boxes', ['[ ] not a list item', '', 'Paragraph with 1. in it']],
   ])('%s', (_name, lines) => {
@@ -171,6 +173,15 @@ describe('steps: what is not a step', () => {
     expect(
       stepTitles(parse(inDeploy('1. Open [Grafana](https://grafana.example.com) and check errors'))),
     ).toEqual(['Open Grafana and check errors']);
+  });
+
+  it('reads a task item whose text starts on the line after the box', () => {
+    const runbook = parse(inDeploy('- [ ]', '  Deploy version ${VERSION}'));
+    const step = only(runbook.steps);
+    expect(step.title).toBe('Deploy version ${VERSION}');
+    expect(step.markdown).toBe('Deploy version ${VERSION}');
+    expect(step.markdownLine).toBe(step.line + 1);
+    expect(only(runbook.placeholders).line).toBe(step.line + 1);
   });
 
   it('counts items inside <details> (not code, comment or blockquote)', () => {
