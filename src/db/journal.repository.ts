@@ -36,24 +36,38 @@ async function appendCommand(db: Db, entry: StoredCommand): Promise<void> {
 
 /** Timer effects become timer rows; everything else goes to the outbox for the Slack edge. */
 async function storeEffects(db: Db, runId: string, effects: readonly RunEffect[], at: string): Promise<void> {
+  const writes: Promise<unknown>[] = [];
   const outbox: RunEffect[] = [];
   for (const effect of effects) {
     if (effect.type === 'set_timer') {
-      await db
-        .insert(timersTable)
-        .values({ key: effect.key, runId, dueAt: effect.dueAt, payload: effect.timer })
-        .onConflictDoNothing();
+      writes.push(
+        db
+          .insert(timersTable)
+          .values({ key: effect.key, runId, dueAt: effect.dueAt, payload: effect.timer })
+          .onConflictDoNothing()
+          .execute(),
+      );
     } else if (effect.type === 'cancel_timer') {
-      await db
-        .update(timersTable)
-        .set({ status: 'cancelled' })
-        .where(and(eq(timersTable.key, effect.key), eq(timersTable.status, 'pending')));
+      writes.push(
+        db
+          .update(timersTable)
+          .set({ status: 'cancelled' })
+          .where(and(eq(timersTable.key, effect.key), eq(timersTable.status, 'pending')))
+          .execute(),
+      );
     } else {
       outbox.push(effect);
     }
   }
-  if (outbox.length)
-    await db.insert(outboxTable).values(outbox.map((effect) => ({ runId, effect, createdAt: at })));
+  if (outbox.length) {
+    writes.push(
+      db
+        .insert(outboxTable)
+        .values(outbox.map((effect) => ({ runId, effect, createdAt: at })))
+        .execute(),
+    );
+  }
+  await Promise.all(writes);
 }
 
 /** Timers due at `now`, oldest first (not locked: claimTimer decides who fires one). */

@@ -36,6 +36,10 @@ export function createRunsRepository() {
   return { insertRun, loadRun, saveRun, findSnapshot, saveSnapshot };
 }
 
+// Snapshots never change once stored (they are keyed by content), so a parsed copy can be kept.
+const snapshotCache = new Map<string, Runbook>();
+const SNAPSHOT_CACHE_SIZE = 256;
+
 /** The repository's type, for use cases that take it as a dependency. */
 export type RunsRepository = ReturnType<typeof createRunsRepository>;
 
@@ -64,11 +68,17 @@ async function saveSnapshot(
 }
 
 async function findSnapshot(db: Db, id: string): Promise<Runbook | null> {
+  const cached = snapshotCache.get(id);
+  if (cached) return cached;
   const [row] = await db
     .select({ model: runbookSnapshotsTable.model })
     .from(runbookSnapshotsTable)
     .where(eq(runbookSnapshotsTable.id, id));
-  return row?.model ?? null;
+  if (!row) return null;
+  if (snapshotCache.size >= SNAPSHOT_CACHE_SIZE)
+    snapshotCache.delete(snapshotCache.keys().next().value ?? '');
+  snapshotCache.set(id, row.model);
+  return row.model;
 }
 
 /** Inserts a new run with its steps. */
@@ -82,94 +92,147 @@ async function insertRun(db: Db, meta: RunMeta, state: RunState): Promise<void> 
   if (steps.length) await db.insert(runStepsTable).values(steps);
 }
 
-/** Loads a run; with `lock`, takes its row lock first (`skipLocked` gives up at once when busy). */
+/** Loads a run; with `lock`, under its row lock (`skip_locked` gives up at once when it is busy). */
 async function loadRun(
   db: Db,
   runId: string,
   lock: 'update' | 'skip_locked' | 'none' = 'none',
 ): Promise<LoadedRun | null> {
-  if (lock !== 'none') {
-    const locked = await db.execute(
-      lock === 'update'
-        ? sql`select id from runs where id = ${runId} for update`
-        : sql`select id from runs where id = ${runId} for update skip locked`,
-    );
-    if (rowsOf(locked).length === 0) return null;
-  }
-  const [row] = await db.select().from(runsTable).where(eq(runsTable.id, runId));
+  // The lock and the load are sent together (one round trip on one connection), but as two
+  // statements: the load must start after the lock is granted, so that in READ COMMITTED it sees
+  // what the previous holder committed. (Sub-selects of a single `for update` statement would not.)
+  const locking =
+    lock === 'none'
+      ? null
+      : db.execute(
+          lock === 'update'
+            ? sql`select id from runs where id = ${runId} for update`
+            : sql`select id from runs where id = ${runId} for update skip locked`,
+        );
+  const loading = db.execute(sql`
+    select r.*,
+      (select coalesce(json_agg(s), '[]') from run_steps s where s.run_id = r.id) as steps_json,
+      (select coalesce(json_agg(a order by a.approved_at), '[]') from approvals a where a.run_id = r.id) as approvals_json,
+      (select row_to_json(e) from escalations e where e.run_id = r.id) as escalation_json,
+      (select coalesce(json_agg(c order by c.position), '[]') from escalation_contacts c where c.run_id = r.id) as contacts_json,
+      (select coalesce(json_agg(p order by p.notified_at, p.round, p.position), '[]') from escalation_pages p where p.run_id = r.id) as pages_json
+    from runs r where r.id = ${runId}`);
+  const [locked, result] = await Promise.all([locking, loading]);
+  if (locked && rowsOf(locked).length === 0) return null;
+  const row = rowsOf(result)[0] as RunRow | undefined;
   if (!row) return null;
-  const [steps, approvals, escalation, snapshot] = await Promise.all([
-    db.select().from(runStepsTable).where(eq(runStepsTable.runId, runId)),
-    db
-      .select()
-      .from(approvalsTable)
-      .where(eq(approvalsTable.runId, runId))
-      .orderBy(approvalsTable.approvedAt),
-    loadEscalation(db, runId),
-    findSnapshot(db, row.snapshotId),
-  ]);
+  const snapshot = await findSnapshot(db, row.snapshot_id);
   if (!snapshot) throw new Error(`run ${runId} has no runbook snapshot`);
   const state: RunState = {
     id: row.id,
     status: row.status as RunState['status'],
-    starterId: row.starterId,
+    starterId: row.starter_id,
     environment: row.environment,
     rehearsal: row.rehearsal,
-    params: row.params,
-    required: row.required,
-    startedAt: iso(row.startedAt),
-    finishedAt: isoOrNull(row.finishedAt),
-    currentPhaseIndex: row.currentPhaseIndex,
-    steps: Object.fromEntries(steps.map((s) => [s.stepId, toStepState(s)])),
+    params: json(row.params),
+    required: json(row.required),
+    startedAt: iso(row.started_at),
+    finishedAt: isoOrNull(row.finished_at),
+    currentPhaseIndex: row.current_phase_index,
+    steps: Object.fromEntries(json<StepRow[]>(row.steps_json).map((s) => [s.step_id, toStepState(s)])),
     approvals: {},
-    rollback: row.rollbackBy
-      ? { by: row.rollbackBy, at: iso(row.rollbackAt), reason: row.rollbackReason }
+    rollback: row.rollback_by
+      ? { by: row.rollback_by, at: iso(row.rollback_at), reason: row.rollback_reason }
       : null,
-    abort: row.abortBy ? { by: row.abortBy, at: iso(row.abortAt), reason: row.abortReason } : null,
-    escalation,
+    abort: row.abort_by ? { by: row.abort_by, at: iso(row.abort_at), reason: row.abort_reason } : null,
+    escalation: toEscalation(row),
   };
-  for (const a of approvals) {
-    const signatures = state.approvals[a.approvalId] ?? [];
-    signatures.push({ userId: a.approverId, at: iso(a.approvedAt) });
-    state.approvals[a.approvalId] = signatures;
+  for (const a of json<{ approval_id: string; approver_id: string; approved_at: string }[]>(
+    row.approvals_json,
+  )) {
+    const signatures = state.approvals[a.approval_id] ?? [];
+    signatures.push({ userId: a.approver_id, at: iso(a.approved_at) });
+    state.approvals[a.approval_id] = signatures;
   }
   const meta = {
     id: row.id,
-    snapshotId: row.snapshotId,
-    runbookName: row.runbookName,
-    channelId: row.channelId,
+    snapshotId: row.snapshot_id,
+    runbookName: row.runbook_name,
+    channelId: row.channel_id,
   };
   return { meta, state, runbook: snapshot, version: row.version };
 }
 
-async function loadEscalation(db: Db, runId: string): Promise<EscalationState | null> {
-  const [head] = await db.select().from(escalationsTable).where(eq(escalationsTable.runId, runId));
+/** A runs row as raw SQL returns it, with its children aggregated as JSON. */
+interface RunRow {
+  id: string;
+  snapshot_id: string;
+  runbook_name: string;
+  channel_id: string;
+  environment: string;
+  starter_id: string;
+  status: string;
+  rehearsal: boolean;
+  params: unknown;
+  required: unknown;
+  current_phase_index: number | null;
+  rollback_by: string | null;
+  rollback_at: string | Date | null;
+  rollback_reason: string | null;
+  abort_by: string | null;
+  abort_at: string | Date | null;
+  abort_reason: string | null;
+  started_at: string | Date;
+  finished_at: string | Date | null;
+  version: number;
+  steps_json: unknown;
+  approvals_json: unknown;
+  escalation_json: unknown;
+  contacts_json: unknown;
+  pages_json: unknown;
+}
+
+interface StepRow {
+  step_id: string;
+  status: string;
+  by: string | null;
+  at: string | null;
+  output: string | null;
+  exit_code: number | null;
+  wait_started_at: string | null;
+  wait_ends_at: string | null;
+  wait_started_by: string | null;
+  wait_notified_at: string | null;
+}
+
+function toEscalation(row: RunRow): EscalationState | null {
+  const head = json<{
+    status: string;
+    timeout_minutes: number;
+    rounds: number;
+    acknowledged_by: string | null;
+    acknowledged_at: string | null;
+  } | null>(row.escalation_json);
   if (!head) return null;
-  const [contacts, pages] = await Promise.all([
-    db
-      .select()
-      .from(escalationContactsTable)
-      .where(eq(escalationContactsTable.runId, runId))
-      .orderBy(escalationContactsTable.position),
-    db
-      .select()
-      .from(escalationPagesTable)
-      .where(eq(escalationPagesTable.runId, runId))
-      .orderBy(escalationPagesTable.notifiedAt, escalationPagesTable.round, escalationPagesTable.position),
-  ]);
+  const contacts = json<{ label: string; slack_user_id: string | null; phone: string | null }[]>(
+    row.contacts_json,
+  );
+  const pages = json<{ round: number; position: number; user_id: string; notified_at: string }[]>(
+    row.pages_json,
+  );
   return {
     status: head.status as EscalationState['status'],
-    policy: { timeoutMinutes: head.timeoutMinutes, rounds: head.rounds },
-    contacts: contacts.map((c) => ({ label: c.label, slackUserId: c.slackUserId, phone: c.phone })),
+    policy: { timeoutMinutes: head.timeout_minutes, rounds: head.rounds },
+    contacts: contacts.map((c) => ({ label: c.label, slackUserId: c.slack_user_id, phone: c.phone })),
     pages: pages.map((p) => ({
       round: p.round,
       contactIndex: p.position,
-      userId: p.userId,
-      at: iso(p.notifiedAt),
+      userId: p.user_id,
+      at: iso(p.notified_at),
     })),
-    acknowledgedBy: head.acknowledgedBy,
-    acknowledgedAt: isoOrNull(head.acknowledgedAt),
+    acknowledgedBy: head.acknowledged_by,
+    acknowledgedAt: isoOrNull(head.acknowledged_at),
   };
+}
+
+/** JSON columns arrive parsed from postgres.js and as text from PGlite. */
+function json<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
 
 /** Writes what changed between two states of a run; bumps its version. */
@@ -180,29 +243,45 @@ async function saveRun(
   after: RunState,
   version: number,
 ): Promise<void> {
-  await db
-    .update(runsTable)
-    .set({ ...runColumns(after), version: version + 1 })
-    .where(eq(runsTable.id, after.id));
+  // Independent writes: issued together, they share round trips on one connection.
+  const writes: Promise<unknown>[] = [
+    db
+      .update(runsTable)
+      .set({ ...runColumns(after), version: version + 1 })
+      .where(eq(runsTable.id, after.id))
+      .execute(),
+  ];
   for (const [stepId, st] of Object.entries(after.steps)) {
     const old = before.steps[stepId];
-    if (old && sameJson(old, st)) continue;
-    await db
-      .insert(runStepsTable)
-      .values({ runId: after.id, stepId, ...stepColumns(st) })
-      .onConflictDoUpdate({ target: [runStepsTable.runId, runStepsTable.stepId], set: stepColumns(st) });
+    if (old && sameStep(old, st)) continue;
+    writes.push(
+      db
+        .insert(runStepsTable)
+        .values({ runId: after.id, stepId, ...stepColumns(st) })
+        .onConflictDoUpdate({ target: [runStepsTable.runId, runStepsTable.stepId], set: stepColumns(st) })
+        .execute(),
+    );
   }
   const newSignatures = Object.entries(after.approvals).flatMap(([approvalId, sigs]) =>
     sigs.slice(before.approvals[approvalId]?.length ?? 0).map((s) => ({ approvalId, ...s })),
   );
   for (const s of newSignatures) {
     const role = runbook.approvals.find((a) => a.id === s.approvalId)?.role ?? '';
-    await db
-      .insert(approvalsTable)
-      .values({ runId: after.id, approvalId: s.approvalId, role, approverId: s.userId, approvedAt: s.at });
+    writes.push(
+      db
+        .insert(approvalsTable)
+        .values({ runId: after.id, approvalId: s.approvalId, role, approverId: s.userId, approvedAt: s.at })
+        .execute(),
+    );
   }
-  if (after.escalation && !sameJson(before.escalation, after.escalation))
-    await saveEscalation(db, after.id, before.escalation, after.escalation);
+  if (after.escalation && !sameJson(before.escalation, after.escalation)) {
+    writes.push(saveEscalation(db, after.id, before.escalation, after.escalation));
+  }
+  await Promise.all(writes);
+}
+
+function sameStep(a: StepState, b: StepState): boolean {
+  return (Object.keys(b) as (keyof StepState)[]).every((k) => a[k] === b[k]);
 }
 
 async function saveEscalation(
@@ -275,26 +354,26 @@ function stepColumns(st: StepState) {
   };
 }
 
-function toStepState(row: typeof runStepsTable.$inferSelect): StepState {
+function toStepState(row: StepRow): StepState {
   return {
     status: row.status as StepState['status'],
     by: row.by,
     at: isoOrNull(row.at),
     output: row.output,
-    exitCode: row.exitCode,
-    waitStartedAt: isoOrNull(row.waitStartedAt),
-    waitEndsAt: isoOrNull(row.waitEndsAt),
-    waitStartedBy: row.waitStartedBy,
-    waitNotifiedAt: isoOrNull(row.waitNotifiedAt),
+    exitCode: row.exit_code,
+    waitStartedAt: isoOrNull(row.wait_started_at),
+    waitEndsAt: isoOrNull(row.wait_ends_at),
+    waitStartedBy: row.wait_started_by,
+    waitNotifiedAt: isoOrNull(row.wait_notified_at),
   };
 }
 
 /** Timestamps come back from Postgres in its own text form; the state keeps ISO strings. */
-function iso(value: string | null): string {
+function iso(value: string | Date | null): string {
   return value ? new Date(value).toISOString() : '';
 }
 
-function isoOrNull(value: string | null): string | null {
+function isoOrNull(value: string | Date | null): string | null {
   return value ? new Date(value).toISOString() : null;
 }
 

@@ -20,11 +20,14 @@ export async function executeCommand(
   input: { runId: string; command: RunCommand; idempotencyKey: string | null },
 ): Promise<CommandResult> {
   return inTransaction(deps.db, async (tx) => {
-    const loaded = await deps.runs.loadRun(tx, input.runId, 'update');
+    // Both queries go out together; the key is read after the row lock is granted (same connection,
+    // in order), so a concurrent duplicate always sees the first one's event.
+    const [loaded, seen] = await Promise.all([
+      deps.runs.loadRun(tx, input.runId, 'update'),
+      input.idempotencyKey ? deps.journal.findByKey(tx, input.idempotencyKey) : null,
+    ]);
     if (!loaded) return { ok: false, refusal: { code: 'run.not_found', message: 'no such run' } };
-    if (input.idempotencyKey && (await deps.journal.findByKey(tx, input.idempotencyKey))) {
-      return { ok: true, state: loaded.state, effects: [], duplicate: true };
-    }
+    if (seen) return { ok: true, state: loaded.state, effects: [], duplicate: true };
     const now = deps.clock.now();
     const result = applyCommand(loaded.runbook, loaded.state, input.command, now);
     if (!result.ok) return result;
@@ -32,17 +35,19 @@ export async function executeCommand(
       return { ok: true, state: loaded.state, effects: [], duplicate: false };
     }
     const at = now.toISOString();
-    await deps.runs.saveRun(tx, loaded.runbook, loaded.state, result.state, loaded.version);
-    await deps.journal.appendCommand(tx, {
-      runId: input.runId,
-      command: input.command.type,
-      actor: 'userId' in input.command ? input.command.userId : null,
-      at,
-      idempotencyKey: input.idempotencyKey,
-      events: result.events,
-    });
-    await deps.journal.storeEffects(tx, input.runId, result.effects, at);
-    if (!ACTIVE_STATUSES.includes(result.state.status)) await deps.locks.release(tx, input.runId);
+    await Promise.all([
+      deps.runs.saveRun(tx, loaded.runbook, loaded.state, result.state, loaded.version),
+      deps.journal.appendCommand(tx, {
+        runId: input.runId,
+        command: input.command.type,
+        actor: 'userId' in input.command ? input.command.userId : null,
+        at,
+        idempotencyKey: input.idempotencyKey,
+        events: result.events,
+      }),
+      deps.journal.storeEffects(tx, input.runId, result.effects, at),
+      ACTIVE_STATUSES.includes(result.state.status) ? null : deps.locks.release(tx, input.runId),
+    ]);
     return { ok: true, state: result.state, effects: result.effects, duplicate: false };
   });
 }
