@@ -1,9 +1,10 @@
 // The audit trail, the outbox of effects and the durable timers: what a command leaves behind.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { RunEffect, RunEvent, TimerPayload } from '../runs/index.js';
 import type { Database, Transaction } from './client.js';
 import { rowsOf } from './runs.repository.js';
 import { outboxTable, runEventsTable, timersTable } from './schema.js';
+import type { Write } from './writes.js';
 
 type Db = Database | Transaction;
 
@@ -19,55 +20,41 @@ export interface StoredCommand {
 
 /** Creates the journal repository. */
 export function createJournalRepository() {
-  return { findByKey, appendCommand, storeEffects, dueTimers, claimTimer, finishTimer };
+  return { appendCommandWrite, effectWrites, dueTimers, claimTimer, finishTimerWrite };
 }
 
 /** The repository's type. */
 export type JournalRepository = ReturnType<typeof createJournalRepository>;
 
-async function findByKey(db: Db, key: string) {
-  const [row] = await db.select().from(runEventsTable).where(eq(runEventsTable.idempotencyKey, key));
-  return row ?? null;
+/** The write that appends a command to the audit trail. */
+function appendCommandWrite(db: Db, entry: StoredCommand): Write {
+  return db.insert(runEventsTable).values(entry);
 }
 
-async function appendCommand(db: Db, entry: StoredCommand): Promise<void> {
-  await db.insert(runEventsTable).values(entry);
-}
-
-/** Timer effects become timer rows; everything else goes to the outbox for the Slack edge. */
-async function storeEffects(db: Db, runId: string, effects: readonly RunEffect[], at: string): Promise<void> {
-  const writes: Promise<unknown>[] = [];
+/** The writes of a command's effects: timer effects become timer rows, the rest goes to the outbox. */
+function effectWrites(db: Db, runId: string, effects: readonly RunEffect[], at: string): Write[] {
+  const writes: Write[] = [];
   const outbox: RunEffect[] = [];
+  const timers: { key: string; runId: string; dueAt: string; payload: TimerPayload }[] = [];
+  const cancelled: string[] = [];
   for (const effect of effects) {
-    if (effect.type === 'set_timer') {
-      writes.push(
-        db
-          .insert(timersTable)
-          .values({ key: effect.key, runId, dueAt: effect.dueAt, payload: effect.timer })
-          .onConflictDoNothing()
-          .execute(),
-      );
-    } else if (effect.type === 'cancel_timer') {
-      writes.push(
-        db
-          .update(timersTable)
-          .set({ status: 'cancelled' })
-          .where(and(eq(timersTable.key, effect.key), eq(timersTable.status, 'pending')))
-          .execute(),
-      );
-    } else {
-      outbox.push(effect);
-    }
+    if (effect.type === 'set_timer')
+      timers.push({ key: effect.key, runId, dueAt: effect.dueAt, payload: effect.timer });
+    else if (effect.type === 'cancel_timer') cancelled.push(effect.key);
+    else outbox.push(effect);
   }
-  if (outbox.length) {
+  if (timers.length) writes.push(db.insert(timersTable).values(timers).onConflictDoNothing());
+  if (cancelled.length) {
     writes.push(
       db
-        .insert(outboxTable)
-        .values(outbox.map((effect) => ({ runId, effect, createdAt: at })))
-        .execute(),
+        .update(timersTable)
+        .set({ status: 'cancelled' })
+        .where(and(inArray(timersTable.key, cancelled), eq(timersTable.status, 'pending'))),
     );
   }
-  await Promise.all(writes);
+  if (outbox.length)
+    writes.push(db.insert(outboxTable).values(outbox.map((effect) => ({ runId, effect, createdAt: at }))));
+  return writes;
 }
 
 /** Timers due at `now`, oldest first (not locked: claimTimer decides who fires one). */
@@ -94,8 +81,9 @@ async function claimTimer(db: Db, id: number): Promise<{ key: string; payload: T
   return { key: String(row.key), payload };
 }
 
-async function finishTimer(db: Db, id: number, at: string): Promise<void> {
-  await db
+/** The write that marks a timer fired. */
+function finishTimerWrite(db: Db, id: number, at: string): Write {
+  return db
     .update(timersTable)
     .set({ status: 'fired', firedAt: at, attempts: sql`${timersTable.attempts} + 1` })
     .where(eq(timersTable.id, id));

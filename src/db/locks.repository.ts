@@ -2,6 +2,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database, Transaction } from './client.js';
 import { environmentLocksTable } from './schema.js';
+import type { Write } from './writes.js';
 
 type Db = Database | Transaction;
 
@@ -14,7 +15,7 @@ export interface LockHolder {
 
 /** Creates the locks repository. */
 export function createLocksRepository() {
-  return { acquire, release };
+  return { acquire, releaseWrite };
 }
 
 /** The repository's type. */
@@ -43,7 +44,7 @@ async function acquire(
   };
 }
 
-/** Releases whatever lock a run holds. */
-async function release(db: Db, runId: string): Promise<void> {
-  await db.delete(environmentLocksTable).where(eq(environmentLocksTable.runId, runId));
+/** The write that releases whatever lock a run holds. */
+function releaseWrite(db: Db, runId: string): Write {
+  return db.delete(environmentLocksTable).where(eq(environmentLocksTable.runId, runId));
 }

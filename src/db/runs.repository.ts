@@ -12,6 +12,7 @@ import {
   runStepsTable,
   runsTable,
 } from './schema.js';
+import type { Write } from './writes.js';
 
 type Db = Database | Transaction;
 
@@ -29,11 +30,13 @@ export interface LoadedRun {
   state: RunState;
   runbook: Runbook;
   version: number;
+  /** True when the idempotency key asked about is already in the audit trail. */
+  seenKey: boolean;
 }
 
 /** Creates the runs repository. */
 export function createRunsRepository() {
-  return { insertRun, loadRun, saveRun, findSnapshot, saveSnapshot };
+  return { insertRun, loadRun, saveRunWrites, findSnapshot, saveSnapshot };
 }
 
 // Snapshots never change once stored (they are keyed by content), so a parsed copy can be kept.
@@ -97,6 +100,7 @@ async function loadRun(
   db: Db,
   runId: string,
   lock: 'update' | 'skip_locked' | 'none' = 'none',
+  idempotencyKey: string | null = null,
 ): Promise<LoadedRun | null> {
   // The lock and the load are sent together (one round trip on one connection), but as two
   // statements: the load must start after the lock is granted, so that in READ COMMITTED it sees
@@ -115,7 +119,8 @@ async function loadRun(
       (select coalesce(json_agg(a order by a.approved_at), '[]') from approvals a where a.run_id = r.id) as approvals_json,
       (select row_to_json(e) from escalations e where e.run_id = r.id) as escalation_json,
       (select coalesce(json_agg(c order by c.position), '[]') from escalation_contacts c where c.run_id = r.id) as contacts_json,
-      (select coalesce(json_agg(p order by p.notified_at, p.round, p.position), '[]') from escalation_pages p where p.run_id = r.id) as pages_json
+      (select coalesce(json_agg(p order by p.notified_at, p.round, p.position), '[]') from escalation_pages p where p.run_id = r.id) as pages_json,
+      exists (select 1 from run_events e where e.idempotency_key = ${idempotencyKey}) as seen_key
     from runs r where r.id = ${runId}`);
   const [locked, result] = await Promise.all([locking, loading]);
   if (locked && rowsOf(locked).length === 0) return null;
@@ -155,7 +160,13 @@ async function loadRun(
     runbookName: row.runbook_name,
     channelId: row.channel_id,
   };
-  return { meta, state, runbook: snapshot, version: row.version };
+  return {
+    meta,
+    state,
+    runbook: snapshot,
+    version: row.version,
+    seenKey: row.seen_key === true || row.seen_key === 't',
+  };
 }
 
 /** A runs row as raw SQL returns it, with its children aggregated as JSON. */
@@ -185,6 +196,7 @@ interface RunRow {
   escalation_json: unknown;
   contacts_json: unknown;
   pages_json: unknown;
+  seen_key: boolean | string;
 }
 
 interface StepRow {
@@ -235,61 +247,84 @@ function json<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
 
-/** Writes what changed between two states of a run; bumps its version. */
-async function saveRun(
+/** The writes that store what changed between two states of a run, its version bumped. */
+function saveRunWrites(
   db: Db,
   runbook: Runbook,
   before: RunState,
   after: RunState,
   version: number,
-): Promise<void> {
-  // Independent writes: issued together, they share round trips on one connection.
-  const writes: Promise<unknown>[] = [
+): Write[] {
+  const changed = changedColumns(runColumns(before), runColumns(after));
+  const writes: Write[] = [
     db
       .update(runsTable)
-      .set({ ...runColumns(after), version: version + 1 })
-      .where(eq(runsTable.id, after.id))
-      .execute(),
+      .set({ ...changed, version: version + 1 })
+      .where(eq(runsTable.id, after.id)),
   ];
-  for (const [stepId, st] of Object.entries(after.steps)) {
+  const steps = Object.entries(after.steps).filter(([stepId, st]) => {
     const old = before.steps[stepId];
-    if (old && sameStep(old, st)) continue;
+    return !old || !sameStep(old, st);
+  });
+  if (steps.length) {
     writes.push(
       db
         .insert(runStepsTable)
-        .values({ runId: after.id, stepId, ...stepColumns(st) })
-        .onConflictDoUpdate({ target: [runStepsTable.runId, runStepsTable.stepId], set: stepColumns(st) })
-        .execute(),
+        .values(steps.map(([stepId, st]) => ({ runId: after.id, stepId, ...stepColumns(st) })))
+        .onConflictDoUpdate({
+          target: [runStepsTable.runId, runStepsTable.stepId],
+          set: excludedStepColumns,
+        }),
     );
   }
   const newSignatures = Object.entries(after.approvals).flatMap(([approvalId, sigs]) =>
     sigs.slice(before.approvals[approvalId]?.length ?? 0).map((s) => ({ approvalId, ...s })),
   );
-  for (const s of newSignatures) {
-    const role = runbook.approvals.find((a) => a.id === s.approvalId)?.role ?? '';
+  if (newSignatures.length) {
     writes.push(
-      db
-        .insert(approvalsTable)
-        .values({ runId: after.id, approvalId: s.approvalId, role, approverId: s.userId, approvedAt: s.at })
-        .execute(),
+      db.insert(approvalsTable).values(
+        newSignatures.map((s) => ({
+          runId: after.id,
+          approvalId: s.approvalId,
+          role: runbook.approvals.find((a) => a.id === s.approvalId)?.role ?? '',
+          approverId: s.userId,
+          approvedAt: s.at,
+        })),
+      ),
     );
   }
   if (after.escalation && !sameJson(before.escalation, after.escalation)) {
-    writes.push(saveEscalation(db, after.id, before.escalation, after.escalation));
+    writes.push(...escalationWrites(db, after.id, before.escalation, after.escalation));
   }
-  await Promise.all(writes);
+  return writes;
 }
 
 function sameStep(a: StepState, b: StepState): boolean {
   return (Object.keys(b) as (keyof StepState)[]).every((k) => a[k] === b[k]);
 }
 
-async function saveEscalation(
+function changedColumns<T extends Record<string, unknown>>(before: T, after: T): Partial<T> {
+  const changed: Partial<T> = {};
+  for (const key of Object.keys(after) as (keyof T)[]) {
+    if (!sameJson(before[key], after[key])) changed[key] = after[key];
+  }
+  return changed;
+}
+
+// On conflict, a step row takes the proposed values (`excluded.*`).
+const excludedStepColumns = Object.fromEntries(
+  Object.keys(stepColumns({} as StepState)).map((key) => {
+    const column = runStepsTable[key as keyof ReturnType<typeof stepColumns>];
+    return [key, sql.raw(`excluded.${column.name}`)];
+  }),
+);
+
+function escalationWrites(
   db: Db,
   runId: string,
   before: EscalationState | null,
   after: EscalationState,
-): Promise<void> {
+): Write[] {
   const head = {
     status: after.status,
     timeoutMinutes: after.policy.timeoutMinutes,
@@ -297,27 +332,36 @@ async function saveEscalation(
     acknowledgedBy: after.acknowledgedBy,
     acknowledgedAt: after.acknowledgedAt,
   };
-  await db
-    .insert(escalationsTable)
-    .values({ runId, ...head })
-    .onConflictDoUpdate({ target: escalationsTable.runId, set: head });
+  const writes: Write[] = [
+    db
+      .insert(escalationsTable)
+      .values({ runId, ...head })
+      .onConflictDoUpdate({ target: escalationsTable.runId, set: head }),
+  ];
   if (!before && after.contacts.length) {
-    await db
-      .insert(escalationContactsTable)
-      .values(after.contacts.map((c, position) => ({ runId, position, ...c })));
+    writes.push(
+      db
+        .insert(escalationContactsTable)
+        .values(after.contacts.map((c, position) => ({ runId, position, ...c }))),
+    );
   }
   const newPages = after.pages.slice(before?.pages.length ?? 0);
   if (newPages.length) {
-    await db.insert(escalationPagesTable).values(
-      newPages.map((p) => ({
-        runId,
-        round: p.round,
-        position: p.contactIndex,
-        userId: p.userId,
-        notifiedAt: p.at,
-      })),
+    writes.push(
+      db
+        .insert(escalationPagesTable)
+        .values(
+          newPages.map((p) => ({
+            runId,
+            round: p.round,
+            position: p.contactIndex,
+            userId: p.userId,
+            notifiedAt: p.at,
+          })),
+        ),
     );
   }
+  return writes;
 }
 
 function runColumns(state: RunState) {

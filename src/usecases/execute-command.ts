@@ -1,4 +1,5 @@
 // Applying a command to a stored run: lock, apply, store state, events and effects, commit.
+import { executeWrites } from '../db/writes.js';
 import {
   ACTIVE_STATUSES,
   applyCommand,
@@ -14,20 +15,20 @@ export type CommandResult =
   | { ok: true; state: RunState; effects: RunEffect[]; duplicate: boolean }
   | { ok: false; refusal: Refusal };
 
-/** Applies a command exactly once per idempotency key. */
+/**
+ * Applies a command exactly once per idempotency key. Three round trips inside the transaction's
+ * BEGIN and COMMIT: the row lock with the load and the key check (sent together; the load runs
+ * after the lock is granted, so a concurrent duplicate always sees the first one's event), then
+ * every write as one statement.
+ */
 export async function executeCommand(
   deps: RunDeps,
   input: { runId: string; command: RunCommand; idempotencyKey: string | null },
 ): Promise<CommandResult> {
   return inTransaction(deps.db, async (tx) => {
-    // Both queries go out together; the key is read after the row lock is granted (same connection,
-    // in order), so a concurrent duplicate always sees the first one's event.
-    const [loaded, seen] = await Promise.all([
-      deps.runs.loadRun(tx, input.runId, 'update'),
-      input.idempotencyKey ? deps.journal.findByKey(tx, input.idempotencyKey) : null,
-    ]);
+    const loaded = await deps.runs.loadRun(tx, input.runId, 'update', input.idempotencyKey);
     if (!loaded) return { ok: false, refusal: { code: 'run.not_found', message: 'no such run' } };
-    if (seen) return { ok: true, state: loaded.state, effects: [], duplicate: true };
+    if (loaded.seenKey) return { ok: true, state: loaded.state, effects: [], duplicate: true };
     const now = deps.clock.now();
     const result = applyCommand(loaded.runbook, loaded.state, input.command, now);
     if (!result.ok) return result;
@@ -35,9 +36,9 @@ export async function executeCommand(
       return { ok: true, state: loaded.state, effects: [], duplicate: false };
     }
     const at = now.toISOString();
-    await Promise.all([
-      deps.runs.saveRun(tx, loaded.runbook, loaded.state, result.state, loaded.version),
-      deps.journal.appendCommand(tx, {
+    await executeWrites(tx, [
+      ...deps.runs.saveRunWrites(tx, loaded.runbook, loaded.state, result.state, loaded.version),
+      deps.journal.appendCommandWrite(tx, {
         runId: input.runId,
         command: input.command.type,
         actor: 'userId' in input.command ? input.command.userId : null,
@@ -45,8 +46,8 @@ export async function executeCommand(
         idempotencyKey: input.idempotencyKey,
         events: result.events,
       }),
-      deps.journal.storeEffects(tx, input.runId, result.effects, at),
-      ACTIVE_STATUSES.includes(result.state.status) ? null : deps.locks.release(tx, input.runId),
+      ...deps.journal.effectWrites(tx, input.runId, result.effects, at),
+      ...(ACTIVE_STATUSES.includes(result.state.status) ? [] : [deps.locks.releaseWrite(tx, input.runId)]),
     ]);
     return { ok: true, state: result.state, effects: result.effects, duplicate: false };
   });

@@ -1,5 +1,6 @@
 // The timer worker: fires due timers, each taking effect exactly once whatever the number of workers.
-import { applyCommand, type RunEffect } from '../runs/index.js';
+import { executeWrites } from '../db/writes.js';
+import { ACTIVE_STATUSES, applyCommand, type RunEffect } from '../runs/index.js';
 import { inTransaction, type RunDeps } from './deps.js';
 
 /** One timer fired, with the effects it produced. */
@@ -31,19 +32,25 @@ export async function fireDueTimers(deps: RunDeps, options: { batch?: number } =
         { type: 'timer_fired', timer: timer.payload },
         now,
       );
-      await deps.journal.finishTimer(tx, id, at);
-      if (!outcome.ok || (outcome.events.length === 0 && outcome.effects.length === 0))
+      const done = deps.journal.finishTimerWrite(tx, id, at);
+      if (!outcome.ok || (outcome.events.length === 0 && outcome.effects.length === 0)) {
+        await executeWrites(tx, [done]);
         return { key: timer.key, runId, effects: [] };
-      await deps.runs.saveRun(tx, loaded.runbook, loaded.state, outcome.state, loaded.version);
-      await deps.journal.appendCommand(tx, {
-        runId,
-        command: 'timer_fired',
-        actor: null,
-        at,
-        idempotencyKey: `timer:${timer.key}`,
-        events: outcome.events,
-      });
-      await deps.journal.storeEffects(tx, runId, outcome.effects, at);
+      }
+      await executeWrites(tx, [
+        done,
+        ...deps.runs.saveRunWrites(tx, loaded.runbook, loaded.state, outcome.state, loaded.version),
+        deps.journal.appendCommandWrite(tx, {
+          runId,
+          command: 'timer_fired',
+          actor: null,
+          at,
+          idempotencyKey: `timer:${timer.key}`,
+          events: outcome.events,
+        }),
+        ...deps.journal.effectWrites(tx, runId, outcome.effects, at),
+        ...(ACTIVE_STATUSES.includes(outcome.state.status) ? [] : [deps.locks.releaseWrite(tx, runId)]),
+      ]);
       return { key: timer.key, runId, effects: outcome.effects };
     });
     if (result) fired.push(result);

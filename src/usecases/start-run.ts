@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
 import { runbookSnapshotsTable, runsTable } from '../db/schema.js';
+import { executeWrites } from '../db/writes.js';
 import type { Runbook } from '../runbook/index.js';
 import { type RunEffect, type RunState, startRun } from '../runs/index.js';
 import { formatTime, mention } from '../runs/refusals.js';
@@ -86,15 +87,17 @@ export async function startRunUseCase(deps: RunDeps, input: StartRunInput): Prom
         holder,
       };
     }
-    await deps.journal.appendCommand(tx, {
-      runId,
-      command: 'start',
-      actor: input.starterId,
-      at: now.toISOString(),
-      idempotencyKey: null,
-      events: started.events,
-    });
-    await deps.journal.storeEffects(tx, runId, started.effects, now.toISOString());
+    await executeWrites(tx, [
+      deps.journal.appendCommandWrite(tx, {
+        runId,
+        command: 'start',
+        actor: input.starterId,
+        at: now.toISOString(),
+        idempotencyKey: null,
+        events: started.events,
+      }),
+      ...deps.journal.effectWrites(tx, runId, started.effects, now.toISOString()),
+    ]);
     return {
       ok: true as const,
       runId,
