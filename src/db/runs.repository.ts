@@ -348,17 +348,15 @@ function escalationWrites(
   const newPages = after.pages.slice(before?.pages.length ?? 0);
   if (newPages.length) {
     writes.push(
-      db
-        .insert(escalationPagesTable)
-        .values(
-          newPages.map((p) => ({
-            runId,
-            round: p.round,
-            position: p.contactIndex,
-            userId: p.userId,
-            notifiedAt: p.at,
-          })),
-        ),
+      db.insert(escalationPagesTable).values(
+        newPages.map((p) => ({
+          runId,
+          round: p.round,
+          position: p.contactIndex,
+          userId: p.userId,
+          notifiedAt: p.at,
+        })),
+      ),
     );
   }
   return writes;

@@ -43,10 +43,9 @@ describe('migrations on PGlite', () => {
       await migrateDatabase(handle);
       await migrateDatabase(handle);
       const result = await handle.db.execute(
-        'select count(*)::int as n from drizzle.__drizzle_migrations' as never,
+        sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
       );
-      const rows = Array.isArray(result) ? result : (result as { rows: { n: number }[] }).rows;
-      expect(rows[0]).toMatchObject({ n: 1 });
+      expect(rowsOf(result)[0]).toMatchObject({ n: 1 });
     } finally {
       await handle.close();
     }
