@@ -50,7 +50,9 @@ CREATE TABLE "outbox" (
 	"created_at" timestamp with time zone NOT NULL,
 	"done_at" timestamp with time zone,
 	"attempts" integer DEFAULT 0 NOT NULL,
-	"last_error" text
+	"last_error" text,
+	"claimed_by" text,
+	"claimed_until" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "run_events" (
@@ -119,6 +121,7 @@ CREATE TABLE "slack_messages" (
 	"channel_id" text NOT NULL,
 	"ts" text NOT NULL,
 	"rendered_version" integer DEFAULT 0 NOT NULL,
+	"render_hash" text,
 	"updated_at" timestamp with time zone NOT NULL,
 	CONSTRAINT "slack_messages_run_id_kind_phase_index_part_pk" PRIMARY KEY("run_id","kind","phase_index","part")
 );
@@ -145,7 +148,7 @@ ALTER TABLE "run_steps" ADD CONSTRAINT "run_steps_run_id_runs_id_fk" FOREIGN KEY
 ALTER TABLE "runs" ADD CONSTRAINT "runs_snapshot_id_runbook_snapshots_id_fk" FOREIGN KEY ("snapshot_id") REFERENCES "public"."runbook_snapshots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "slack_messages" ADD CONSTRAINT "slack_messages_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "timers" ADD CONSTRAINT "timers_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "outbox_pending" ON "outbox" USING btree ("id") WHERE "outbox"."done_at" is null;--> statement-breakpoint
+CREATE INDEX "outbox_pending" ON "outbox" USING btree ("run_id","id") WHERE "outbox"."done_at" is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "run_events_idempotency_key" ON "run_events" USING btree ("idempotency_key");--> statement-breakpoint
 CREATE INDEX "run_events_run" ON "run_events" USING btree ("run_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "runbook_snapshots_name_hash" ON "runbook_snapshots" USING btree ("name","content_hash");--> statement-breakpoint

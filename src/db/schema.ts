@@ -179,8 +179,11 @@ export const outboxTable = pgTable(
     doneAt: at('done_at'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    /** The worker carrying it out, until when (a lease: a crashed worker's rows are taken over). */
+    claimedBy: text('claimed_by'),
+    claimedUntil: at('claimed_until'),
   },
-  (t) => [index('outbox_pending').on(t.id).where(sql`${t.doneAt} is null`)],
+  (t) => [index('outbox_pending').on(t.runId, t.id).where(sql`${t.doneAt} is null`)],
 );
 
 /** The Slack messages of a run: the parent and each phase message (split ones have parts). */
@@ -196,6 +199,8 @@ export const slackMessagesTable = pgTable(
     channelId: text('channel_id').notNull(),
     ts: text('ts').notNull(),
     renderedVersion: integer('rendered_version').notNull().default(0),
+    /** Hash of the last content Slack accepted: unchanged renders are not sent again. */
+    renderHash: text('render_hash'),
     updatedAt: at('updated_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.kind, t.phaseIndex, t.part] })],

@@ -36,7 +36,8 @@ function contentTypeOf(body: string): string {
 let sequence = 0;
 const nextId = (prefix: string) => `${prefix}${String(++sequence).padStart(6, '0')}`;
 const triggerId = () => `${nextId('')}.1000000000.fake-trigger`;
-const actionTs = () => (Date.now() / 1000).toFixed(6);
+// Unique per click, as Slack's are: two clicks in one millisecond are still two clicks.
+const actionTs = () => `${Math.floor(Date.now() / 1000)}.${String(++sequence).padStart(6, '0')}`;
 
 export interface SlashCommandInput {
   command?: string;

@@ -1,0 +1,149 @@
+// The runbooks the bot can run: files in RUNBOOKS_DIR, parsed once per content (an edge: file system).
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { realpath } from 'node:fs/promises';
+import { basename, join, relative, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { parseRunbook, type Runbook } from '../runbook/index.js';
+import { listRunbookFiles, readRunbookFile } from '../runbook-files/read-runbook-file.js';
+
+const run = promisify(execFile);
+
+/** A runbook ready to start: its model, content hash and git commit. */
+export interface CatalogEntry {
+  name: string;
+  runbook: Runbook;
+  contentHash: string;
+  gitCommit: string | null;
+}
+
+/** Why a runbook cannot be started. */
+export type CatalogProblem =
+  | { code: 'runbook.bad_name'; message: string }
+  | { code: 'runbook.unknown'; message: string; suggestions: string[] }
+  | { code: 'runbook.unreadable'; message: string }
+  | { code: 'runbook.invalid'; message: string; errors: string[] };
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** Creates the catalog over a folder. Parsed models are cached by content hash. */
+export function createRunbookCatalog(dir: string) {
+  const cache = new Map<string, Runbook>();
+
+  async function names(): Promise<string[]> {
+    try {
+      return (await listRunbookFiles(dir)).map((f) => basename(f).replace(/\.(md|markdown)$/i, ''));
+    } catch {
+      return [];
+    }
+  }
+
+  async function load(
+    name: string,
+  ): Promise<{ ok: true; entry: CatalogEntry } | { ok: false; problem: CatalogProblem }> {
+    const wanted = name.replace(/\.(md|markdown)$/i, '');
+    if (!NAME.test(wanted) || wanted.includes('..')) {
+      return {
+        ok: false,
+        problem: {
+          code: 'runbook.bad_name',
+          message: `"${name}" is not a runbook name: use the file name in the runbooks folder, without folders`,
+        },
+      };
+    }
+    const available = await names();
+    if (!available.includes(wanted)) {
+      const suggestions = closest(wanted, available);
+      const hint = suggestions.length
+        ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(', ')}?`
+        : '';
+      return {
+        ok: false,
+        problem: {
+          code: 'runbook.unknown',
+          message: `There is no runbook called \`${wanted}\`.${hint}`,
+          suggestions,
+        },
+      };
+    }
+    const path = join(dir, `${wanted}.md`);
+    if (!(await isInside(dir, path))) {
+      return {
+        ok: false,
+        problem: { code: 'runbook.bad_name', message: `\`${wanted}\` points outside the runbooks folder` },
+      };
+    }
+    const file = await readRunbookFile(path);
+    if (!file.ok)
+      return {
+        ok: false,
+        problem: { code: 'runbook.unreadable', message: `\`${wanted}\` cannot be read: ${file.problem}` },
+      };
+    const contentHash = createHash('sha256').update(file.text).digest('hex');
+    let runbook = cache.get(contentHash);
+    if (!runbook) {
+      runbook = parseRunbook(file.text, { fileName: wanted });
+      cache.set(contentHash, runbook);
+    }
+    const errors = runbook.diagnostics
+      .filter((d) => d.severity === 'error')
+      .map((d) => `line ${d.line}: ${d.message}`);
+    if (errors.length) {
+      return { ok: false, problem: { code: 'runbook.invalid', message: `\`${wanted}\` has errors`, errors } };
+    }
+    return { ok: true, entry: { name: wanted, runbook, contentHash, gitCommit: await gitCommit(dir, path) } };
+  }
+
+  return { names, load };
+}
+
+/** The catalog's type. */
+export type RunbookCatalog = ReturnType<typeof createRunbookCatalog>;
+
+async function isInside(dir: string, path: string): Promise<boolean> {
+  try {
+    const [root, real] = await Promise.all([realpath(dir), realpath(path)]);
+    const rel = relative(root, real);
+    return rel !== '' && !rel.startsWith('..') && !rel.includes(`..${sep}`);
+  } catch {
+    return false;
+  }
+}
+
+async function gitCommit(dir: string, path: string): Promise<string | null> {
+  try {
+    const { stdout } = await run('git', ['-C', dir, 'log', '-1', '--format=%H', '--', basename(path)], {
+      timeout: 5000,
+    });
+    return stdout.trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Up to three names closest to the one asked for (edit distance, or sharing a prefix). */
+export function closest(name: string, names: readonly string[]): string[] {
+  const scored = names.map((n) => ({ n, d: distance(name.toLowerCase(), n.toLowerCase()) }));
+  const limit = Math.max(3, Math.floor(name.length / 2));
+  return scored
+    .filter((s) => s.d <= limit || s.n.toLowerCase().includes(name.toLowerCase()))
+    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
+    .slice(0, 3)
+    .map((s) => s.n);
+}
+
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(
+        (prev[j] ?? 0) + 1,
+        (cur[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}

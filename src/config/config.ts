@@ -1,0 +1,89 @@
+// Configuration: the environment, validated once, into a typed Config. The only place env is read
+// is src/main.ts, which passes process.env here.
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const schema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({ error: 'is required (the bot token, xoxb-…)' })
+      .regex(/^xoxb-/, 'must start with xoxb-'),
+    SLACK_SIGNING_SECRET: z
+      .string({ error: 'is required (Basic Information → Signing Secret)' })
+      .min(8, 'is too short'),
+    SLACK_APP_TOKEN: z
+      .string()
+      .regex(/^xapp-/, 'must start with xapp-')
+      .optional(),
+    SLACK_API_URL: z.url({ error: 'must be a URL such as http://localhost:4000/api/' }).optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    DATA_DIR: z.string().min(1).default('./.data'),
+    PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
+    RUNBOOKS_DIR: z.string().min(1).default('./runbooks'),
+    DIRECTORY_FILE: z.string().min(1).optional(),
+    LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
+    SLACK_BOT_USER_ID: z.string().optional(),
+  })
+  .loose();
+
+/** What the bot runs with. */
+export interface Config {
+  slack: {
+    botToken: string;
+    signingSecret: string;
+    appToken: string | null;
+    /** Web API base URL with a trailing slash, or null for Slack's own. */
+    apiUrl: string | null;
+    botUserId: string | null;
+  };
+  database: { url: string } | { dataDir: string };
+  port: number;
+  runbooksDir: string;
+  directoryFile: string;
+  /** True when the directory file is the default one, which may be absent. */
+  directoryOptional: boolean;
+  logLevel: (typeof logLevels)[number];
+}
+
+/** A configuration problem: one clear line per bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration from an environment object; throws ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const result = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => `${String(i.path[0] ?? 'environment')} ${i.message}`),
+    );
+  }
+  const e = result.data;
+  const apiUrl = e.SLACK_API_URL
+    ? e.SLACK_API_URL.endsWith('/')
+      ? e.SLACK_API_URL
+      : `${e.SLACK_API_URL}/`
+    : null;
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN ?? null,
+      apiUrl,
+      botUserId: e.SLACK_BOT_USER_ID ?? null,
+    },
+    database: e.DATABASE_URL ? { url: e.DATABASE_URL } : { dataDir: e.DATA_DIR },
+    port: e.PORT,
+    runbooksDir: e.RUNBOOKS_DIR,
+    directoryFile: e.DIRECTORY_FILE ?? `${e.RUNBOOKS_DIR.replace(/\/+$/, '')}/directory.yml`,
+    directoryOptional: e.DIRECTORY_FILE === undefined,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,93 @@
+// The outbox: Slack work a command produced, carried out after commit by one worker per run at a time.
+import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { RunEffect } from '../runs/index.js';
+import type { Database } from './client.js';
+import { outboxTable, runsTable } from './schema.js';
+
+/** One claimed piece of work. */
+export interface OutboxItem {
+  id: number;
+  effect: RunEffect;
+  attempts: number;
+}
+
+/** Creates the outbox repository. */
+export function createOutboxRepository(db: Database) {
+  return {
+    /**
+     * Claims every pending item of a run for `leaseMs`, or nothing when another worker holds the
+     * run's items (so one run's Slack work always happens in order, by one worker).
+     */
+    async claimRun(runId: string, workerId: string, now: Date, leaseMs: number): Promise<OutboxItem[]> {
+      const nowIso = now.toISOString();
+      return db.transaction(async (tx) => {
+        const [run] = await tx
+          .select({ id: runsTable.id })
+          .from(runsTable)
+          .where(eq(runsTable.id, runId))
+          .for('update', { skipLocked: true });
+        if (!run) return [];
+        const held = await tx
+          .select({ id: outboxTable.id })
+          .from(outboxTable)
+          .where(
+            and(
+              eq(outboxTable.runId, runId),
+              isNull(outboxTable.doneAt),
+              sql`${outboxTable.claimedBy} <> ${workerId}`,
+              sql`${outboxTable.claimedUntil} >= ${nowIso}`,
+            ),
+          )
+          .limit(1);
+        if (held.length) return [];
+        const until = new Date(now.getTime() + leaseMs).toISOString();
+        const rows = await tx
+          .update(outboxTable)
+          .set({ claimedBy: workerId, claimedUntil: until })
+          .where(and(eq(outboxTable.runId, runId), isNull(outboxTable.doneAt)))
+          .returning({ id: outboxTable.id, effect: outboxTable.effect, attempts: outboxTable.attempts });
+        return rows.sort((a, b) => a.id - b.id);
+      });
+    },
+
+    /** Marks items done. */
+    async markDone(ids: readonly number[], now: Date): Promise<void> {
+      if (ids.length === 0) return;
+      await db
+        .update(outboxTable)
+        .set({ doneAt: now.toISOString(), claimedUntil: null })
+        .where(inArray(outboxTable.id, [...ids]));
+    },
+
+    /** Releases items after a failure, counting the attempt; they are tried again later. */
+    async markFailed(ids: readonly number[], error: string): Promise<void> {
+      if (ids.length === 0) return;
+      await db
+        .update(outboxTable)
+        .set({
+          attempts: sql`${outboxTable.attempts} + 1`,
+          lastError: error.slice(0, 1000),
+          claimedUntil: null,
+        })
+        .where(inArray(outboxTable.id, [...ids]));
+    },
+
+    /** Runs that have pending work nobody holds. */
+    async runsWithWork(now: Date, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectDistinct({ runId: outboxTable.runId })
+        .from(outboxTable)
+        .where(
+          and(
+            isNull(outboxTable.doneAt),
+            or(isNull(outboxTable.claimedUntil), lt(outboxTable.claimedUntil, now.toISOString())),
+          ),
+        )
+        .limit(limit);
+      return rows.map((r) => r.runId);
+    },
+  };
+}
+
+/** The repository's type. */
+export type OutboxRepository = ReturnType<typeof createOutboxRepository>;

@@ -1,0 +1,87 @@
+// Read-only questions the Slack surfaces ask: runs in a channel, a user's runs, the last run of a runbook.
+import { and, desc, eq, inArray, like, or, sql } from 'drizzle-orm';
+import { ACTIVE_STATUSES } from '../runs/index.js';
+import type { Database } from './client.js';
+import { runStepsTable, runsTable, slackMessagesTable } from './schema.js';
+
+/** A run as lists show it. */
+export interface RunListing {
+  id: string;
+  runbookName: string;
+  environment: string;
+  channelId: string;
+  starterId: string;
+  status: string;
+  startedAt: string;
+  finishedAt: string | null;
+  parentTs: string | null;
+  done: number;
+  total: number;
+}
+
+/** Creates the queries. */
+export function createRunQueries(db: Database) {
+  const listing = () =>
+    db
+      .select({
+        id: runsTable.id,
+        runbookName: runsTable.runbookName,
+        environment: runsTable.environment,
+        channelId: runsTable.channelId,
+        starterId: runsTable.starterId,
+        status: runsTable.status,
+        startedAt: runsTable.startedAt,
+        finishedAt: runsTable.finishedAt,
+        parentTs: sql<
+          string | null
+        >`(select ${slackMessagesTable.ts} from ${slackMessagesTable} where ${slackMessagesTable.runId} = ${runsTable.id} and ${slackMessagesTable.kind} = 'parent' limit 1)`,
+        done: sql<number>`(select count(*)::int from ${runStepsTable} where ${runStepsTable.runId} = ${runsTable.id} and ${runStepsTable.status} in ('done', 'skipped'))`,
+        total: sql<number>`(select count(*)::int from ${runStepsTable} where ${runStepsTable.runId} = ${runsTable.id})`,
+      })
+      .from(runsTable);
+
+  return {
+    activeInChannel: (channelId: string) =>
+      listing()
+        .where(and(eq(runsTable.channelId, channelId), inArray(runsTable.status, [...ACTIVE_STATUSES])))
+        .orderBy(desc(runsTable.startedAt))
+        .limit(20),
+    activeAll: () =>
+      listing()
+        .where(inArray(runsTable.status, [...ACTIVE_STATUSES]))
+        .limit(500),
+    /** A run by its full id or the short id people see (its first 8 characters). */
+    async find(idOrPrefix: string): Promise<RunListing | null> {
+      if (!/^[0-9a-f-]{4,36}$/i.test(idOrPrefix)) return null;
+      const rows = await listing()
+        .where(like(sql`${runsTable.id}::text`, `${idOrPrefix.toLowerCase()}%`))
+        .limit(2);
+      return rows.length === 1 ? (rows[0] ?? null) : null;
+    },
+    forUser: (userId: string, limit = 10) =>
+      listing()
+        .where(
+          or(
+            eq(runsTable.starterId, userId),
+            sql`exists (select 1 from ${runStepsTable} where ${runStepsTable.runId} = ${runsTable.id} and ${runStepsTable.by} = ${userId})`,
+          ),
+        )
+        .orderBy(desc(runsTable.startedAt))
+        .limit(limit),
+    lastOf: async (runbookName: string) =>
+      (
+        await listing()
+          .where(eq(runsTable.runbookName, runbookName))
+          .orderBy(desc(runsTable.startedAt))
+          .limit(1)
+      )[0] ?? null,
+  };
+}
+
+/** The queries' type. */
+export type RunQueries = ReturnType<typeof createRunQueries>;
+
+/** The id people see for a run. */
+export function shortId(runId: string): string {
+  return runId.slice(0, 8);
+}

@@ -1,0 +1,43 @@
+// The composition root: the only place that reads process.env. `npm start` runs it.
+import { ConfigError, loadConfig } from './config/config.js';
+import { startBot } from './server.js';
+import { createLogger } from './shared/logger.js';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) process.stderr.write(`deploybot: ${problem}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  let bot: Awaited<ReturnType<typeof startBot>>;
+  try {
+    bot = await startBot(config, logger);
+  } catch (error) {
+    logger.fatal({ err: error }, 'deploybot could not start');
+    process.stderr.write(`deploybot: could not start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: no new requests, finishing what is in flight');
+    bot.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'unclean stop');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

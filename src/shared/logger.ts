@@ -1,0 +1,61 @@
+// Logging: pino with secrets redacted, and the adapter Bolt needs.
+import type { LogLevel, Logger as SlackLogger } from '@slack/bolt';
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+/** Paths whose values never reach the logs. */
+export const REDACTED_PATHS = [
+  'token',
+  '*.token',
+  'botToken',
+  'appToken',
+  'signingSecret',
+  '*.botToken',
+  '*.appToken',
+  '*.signingSecret',
+  'headers.authorization',
+  '*.headers.authorization',
+  'headers["x-slack-signature"]',
+  'config.slack',
+  'databaseUrl',
+  '*.databaseUrl',
+];
+
+/** Creates the logger; tests pass a stream to read what was logged. */
+export function createLogger(level: string, stream?: DestinationStream): Logger {
+  const options = {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    base: { app: 'deploybot' },
+  };
+  return stream ? pino(options, stream) : pino(options);
+}
+
+/** Bolt's logger interface over pino. Messages are strings: Bolt can log request bodies as args. */
+export function toSlackLogger(logger: Logger): SlackLogger {
+  let child = logger.child({ component: 'slack' });
+  const text = (m: unknown[]) =>
+    m.map((x) => (typeof x === 'string' ? x : x instanceof Error ? x.message : JSON.stringify(x))).join(' ');
+  return {
+    debug: (...m: unknown[]) => child.debug(redactTokens(text(m))),
+    info: (...m: unknown[]) => child.info(redactTokens(text(m))),
+    warn: (...m: unknown[]) => child.warn(redactTokens(text(m))),
+    error: (...m: unknown[]) => {
+      const err = m.find((x): x is Error => x instanceof Error);
+      child.error(err ? { err } : {}, redactTokens(text(m)));
+    },
+    setLevel: (level: LogLevel) => {
+      child.level = level;
+    },
+    getLevel: () => child.level as LogLevel,
+    setName: (name: string) => {
+      child = logger.child({ component: name });
+    },
+  };
+}
+
+/** Slack tokens that end up inside free text (error messages, request dumps) are masked too. */
+export function redactTokens(text: string): string {
+  return text
+    .replace(/xox[abposr]-[A-Za-z0-9-]+/g, 'xox?-[redacted]')
+    .replace(/xapp-[A-Za-z0-9-]+/g, 'xapp-[redacted]');
+}

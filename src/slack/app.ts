@@ -1,0 +1,126 @@
+// The Bolt app: HTTP receiver (signatures always verified) with /healthz, or Socket Mode, and
+// every listener registered by surface.
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import { toSlackLogger } from '../shared/logger.js';
+import type { SlackContext } from './context.js';
+import { ACTIONS, VIEWS } from './ids.js';
+import { createRanItOpener, createRollbackOpener } from './listeners/actions/modal-actions.js';
+import {
+  abortCommand,
+  acknowledgeCommand,
+  approveCommand,
+  createButtonHandler,
+  stepCommands,
+} from './listeners/actions/run-actions.js';
+import { createDeployCommand } from './listeners/commands/deploy-command.js';
+import { createAppHomeOpened } from './listeners/events/app-home-opened.js';
+import { createRanItSubmission, createRollbackSubmission } from './listeners/views/modal-submissions.js';
+
+/** What the app needs besides the listeners' context. */
+export interface SlackAppOptions {
+  config: Config;
+  logger: Logger;
+  ctx: SlackContext;
+  /** Answers GET /healthz: is the database reachable? */
+  health: () => Promise<boolean>;
+  /** Told about every request's work, which goes on after the ack, so a stop can wait for it. */
+  track: (work: Promise<unknown>) => void;
+}
+
+/** Builds the Bolt app and its receiver. */
+export function createSlackApp({ config, logger, ctx, health, track }: SlackAppOptions): {
+  app: App;
+  receiver: HTTPReceiver | SocketModeReceiver;
+} {
+  const slackLogger = toSlackLogger(logger);
+  const clientOptions = {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+  };
+  const healthz = {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (
+      _req: unknown,
+      res: { writeHead(s: number, h: Record<string, string>): void; end(b: string): void },
+    ) => {
+      void health().then(
+        (ok) => {
+          res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok, database: ok ? 'up' : 'down' }));
+        },
+        () => {
+          res.writeHead(503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: false, database: 'down' }));
+        },
+      );
+    },
+  };
+  const receiver = config.slack.appToken
+    ? new SocketModeReceiver({
+        appToken: config.slack.appToken,
+        logger: slackLogger,
+        customRoutes: [healthz],
+        installerOptions: { port: config.port },
+      })
+    : new HTTPReceiver({
+        signingSecret: config.slack.signingSecret,
+        signatureVerification: true,
+        logger: slackLogger,
+        customRoutes: [healthz],
+        processBeforeResponse: false,
+      });
+  const app = new App({
+    token: config.slack.botToken,
+    receiver,
+    logger: slackLogger,
+    // Bolt sets this level on our logger: pass pino's, mapped to the four Bolt knows.
+    logLevel: boltLevel(config.logLevel),
+    clientOptions,
+    convoStore: false,
+    // No auth.test at construction: start-up must not depend on Slack being reachable.
+    tokenVerificationEnabled: false,
+    ...(config.slack.botUserId ? { botUserId: config.slack.botUserId, botId: config.slack.botUserId } : {}),
+  });
+  app.use(async ({ next }) => {
+    const work = next();
+    track(work);
+    await work;
+  });
+  register(app, ctx);
+  app.error(async (error) => {
+    logger.error({ err: error }, 'unhandled Slack listener error');
+  });
+  return { app, receiver };
+}
+
+function boltLevel(level: Config['logLevel']): LogLevel {
+  if (level === 'debug' || level === 'trace') return LogLevel.DEBUG;
+  if (level === 'info') return LogLevel.INFO;
+  if (level === 'warn') return LogLevel.WARN;
+  return LogLevel.ERROR;
+}
+
+function register(app: App, ctx: SlackContext): void {
+  app.command('/deploy', createDeployCommand(ctx));
+  const button = (id: string, handler: ReturnType<typeof createButtonHandler>) =>
+    app.action({ type: 'block_actions', action_id: id }, handler as never);
+  button(ACTIONS.stepDone, createButtonHandler(ctx, stepCommands.done));
+  button(ACTIONS.stepDoneEarly, createButtonHandler(ctx, stepCommands.doneEarly));
+  button(ACTIONS.stepSkip, createButtonHandler(ctx, stepCommands.skip));
+  button(ACTIONS.stepFail, createButtonHandler(ctx, stepCommands.fail));
+  button(ACTIONS.stepUndo, createButtonHandler(ctx, stepCommands.undo));
+  button(ACTIONS.stepStartWait, createButtonHandler(ctx, stepCommands.startWait));
+  button(ACTIONS.approve, createButtonHandler(ctx, approveCommand));
+  button(ACTIONS.abort, createButtonHandler(ctx, abortCommand));
+  button(ACTIONS.acknowledge, createButtonHandler(ctx, acknowledgeCommand));
+  button(ACTIONS.stepRanIt, createRanItOpener(ctx) as never);
+  button(ACTIONS.startRollback, createRollbackOpener(ctx) as never);
+  app.view(VIEWS.ranIt, createRanItSubmission(ctx));
+  app.view(VIEWS.rollbackReason, createRollbackSubmission(ctx));
+  app.event('app_home_opened', createAppHomeOpened(ctx));
+}

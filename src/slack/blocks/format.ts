@@ -1,0 +1,72 @@
+// Small pieces of text shared by the renderers: times, durations, statuses, progress bars.
+import type { RunStatus, StepStatus } from '../../runs/index.js';
+import { escapeText, mention, truncate } from '../escape.js';
+
+/** "14:02 UTC": runs last hours, so the time of day is what people read. */
+export function formatTime(iso: string): string {
+  return `${iso.slice(11, 16)} UTC`;
+}
+
+/** "2025-03-04 14:02 UTC", for lists that span days (the Home tab). */
+export function formatDateTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${formatTime(iso)}`;
+}
+
+/** "under 1 min", "12 min", "1 h 05 min". */
+export function formatDuration(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return 'under 1 min';
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+/** "10-minute", or "90-second" for waits that are not whole minutes. */
+export function formatWaitLength(minutes: number): string {
+  return Number.isInteger(minutes) ? `${minutes}-minute` : `${Math.round(minutes * 60)}-second`;
+}
+
+/** A mention for a Slack id from our store; an id that is not one is shown (shortened) as text. */
+export function who(userId: string): string {
+  return userId.length <= 40 ? mention(userId) : escapeText(truncate(userId, 40));
+}
+
+const STATUS: Record<RunStatus, { emoji: string; label: string }> = {
+  running: { emoji: '🟢', label: 'Running' },
+  waiting_approval: { emoji: '🔒', label: 'Waiting for approval' },
+  waiting: { emoji: '⏳', label: 'Waiting' },
+  rolling_back: { emoji: '🔴', label: 'ROLLING BACK' },
+  completed: { emoji: '✅', label: 'Completed' },
+  rolled_back: { emoji: '↩️', label: 'Rolled back' },
+  aborted: { emoji: '⛔', label: 'Aborted' },
+};
+
+/** Emoji and words for a run status; Slack has no coloured blocks, so the emoji carries the colour. */
+export function statusOf(status: RunStatus): { emoji: string; label: string } {
+  return STATUS[status];
+}
+
+const STEP_EMOJI: Record<StepStatus, string> = {
+  pending: '⬜',
+  done: '✅',
+  skipped: '⏭️',
+  failed: '❌',
+  not_needed: '➖',
+};
+
+/** Emoji for a step's status. */
+export function stepEmoji(status: StepStatus, waiting: boolean): string {
+  return status === 'pending' && waiting ? '⏳' : STEP_EMOJI[status];
+}
+
+/** "▰▰▰▱▱▱▱▱▱▱ 3/10": full only when everything is done. */
+export function formatProgress(done: number, total: number): string {
+  const cells = 10;
+  const filled =
+    total === 0 ? 0 : done >= total ? cells : Math.min(cells - 1, Math.floor((done / total) * cells));
+  return `${'▰'.repeat(filled)}${'▱'.repeat(cells - filled)} ${done}/${total}`;
+}
+
+/** "3 steps", "1 step". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

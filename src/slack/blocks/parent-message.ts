@@ -1,0 +1,124 @@
+// The run's parent message in the channel: the summary everyone watches, kept up to date.
+import type { KnownBlock } from '@slack/types';
+import { fillPlaceholders } from '../../runbook/placeholders.js';
+import {
+  blockingGate,
+  currentPhaseIndex,
+  isRollingBack,
+  missingSignatures,
+  progressOf,
+  requiredFor,
+} from '../../runs/progress.js';
+import { code, escapeText, truncate } from '../escape.js';
+import { ACTIONS, encodeValue } from '../ids.js';
+import { actions, button, confirmDialog, context, header, section } from './elements.js';
+import { formatDuration, formatProgress, formatTime, statusOf, who } from './format.js';
+import { buildSlotItem } from './gate-blocks.js';
+import { LIMITS, truncateMrkdwn } from './limits.js';
+import { abortLine, paramsLine, rollbackLines, waitLines } from './parent-details.js';
+import { waitingRoles } from './phase-note.js';
+import { isActive, type RenderedMessage, type RunView, valuesOf } from './run-view.js';
+
+const MAX_SLOTS = 5;
+
+/** The parent message: title, status, progress, who it waits for, and the run-wide buttons. */
+export function buildParentMessage(view: RunView): RenderedMessage {
+  const { state, runbook } = view;
+  const status = statusOf(state.status);
+  const title = fillPlaceholders(runbook.title, valuesOf(view)) || view.runbookName;
+  const { done, total } = progressOf(runbook, state);
+  const id = (suffix: string) => `parent:${suffix}:${view.version}`;
+  const rehearsal = state.rehearsal ? ' (rehearsal)' : '';
+  const headline =
+    state.status === 'rolling_back'
+      ? `🔴 ROLLING BACK · ${title}${rehearsal}`
+      : `${status.emoji} ${title}${rehearsal}`;
+  const blocks: KnownBlock[] = [header(headline, id('h')), section(summaryOf(view), id('s'))];
+  const params = paramsLine(view);
+  if (params) blocks.push(section(params, id('p')));
+  blocks.push(context(versionLine(view), id('v')));
+  if (state.status === 'waiting_approval') blocks.push(...gateBlocks(view));
+  const waits = waitLines(view);
+  if (waits.length) blocks.push(section(waits.join('\n'), id('w')));
+  const rollback = rollbackLines(view);
+  if (rollback.length) blocks.push(section(rollback.join('\n'), id('r')));
+  const abort = abortLine(view);
+  if (abort) blocks.push(section(abort, id('x')));
+  blocks.push(actions(runButtons(view), id('a')));
+  const text = `${status.emoji} ${escapeText(title)}: ${status.label}${rehearsal} · ${done}/${total} steps done`;
+  return { text: truncateMrkdwn(text, LIMITS.fallbackText), blocks };
+}
+
+function summaryOf(view: RunView): string {
+  const { state, runbook } = view;
+  const status = statusOf(state.status);
+  const rollingBack = isRollingBack(state);
+  const { done, total } = progressOf(runbook, state);
+  const label = state.status === 'rolling_back' ? `*${status.label}*` : status.label;
+  const lines = [
+    `*Status* ${status.emoji} ${label}`,
+    `*Started by* ${who(state.starterId)} at ${formatTime(state.startedAt)} · *Environment* ${code(state.environment)}`,
+    `*Progress* ${formatProgress(done, total)} ${rollingBack ? 'rollback steps' : 'steps'}`,
+  ];
+  const current = currentPhaseIndex(runbook, state);
+  const phase = current === null ? undefined : runbook.phases[current];
+  if (isActive(view) && phase) {
+    const title = fillPlaceholders(phase.title, valuesOf(view)) || 'Steps';
+    lines.push(`*Current phase* ${escapeText(truncate(title, 100))}`);
+  }
+  const end = state.finishedAt ? Date.parse(state.finishedAt) : view.now.getTime();
+  const finished = state.finishedAt ? ` · finished at ${formatTime(state.finishedAt)}` : '';
+  lines.push(`*Elapsed* ${formatDuration(end - Date.parse(state.startedAt))}${finished}`);
+  return lines.join('\n');
+}
+
+function versionLine(view: RunView): string {
+  const hash = view.contentHash.replace(/^sha256[:-]/, '').slice(0, 8);
+  const commit = view.gitCommit ? ` · commit ${code(view.gitCommit.slice(0, 7))}` : '';
+  return `📌 Runbook ${code(truncate(view.runbookName, 80))} · version ${code(hash)}${commit} · run ${code(truncate(view.runId, 60))}`;
+}
+
+/** Who the run waits for, with an **Approve (role)** button on each slot that still needs one. */
+function gateBlocks(view: RunView): KnownBlock[] {
+  const gate = blockingGate(view.runbook, view.state);
+  if (!gate) return [];
+  const open = gate.approvals.filter((a) => missingSignatures(view.state, a, requiredFor(view.state, a)) > 0);
+  const more = open.length > MAX_SLOTS ? ` (${open.length - MAX_SLOTS} more in the thread)` : '';
+  return [
+    section(`🔒 *Waiting for approval* from ${waitingRoles(view)}${more}`, `parent:g:${view.version}`),
+    // Signers are listed in the thread; the parent stays short.
+    ...open.slice(0, MAX_SLOTS).flatMap((a) => buildSlotItem(view, a, true, false).blocks),
+  ];
+}
+
+function runButtons(view: RunView) {
+  const value = encodeValue({ runId: view.runId });
+  if (!isActive(view)) return [button({ text: 'Report', actionId: ACTIONS.report, value })];
+  const abort = button({
+    text: 'Abort',
+    actionId: ACTIONS.abort,
+    value,
+    confirm: confirmDialog({
+      title: 'Abort this run?',
+      text: 'The run stops for good: no more steps, approvals or pages. Only the person who started it, or an admin, may abort it.',
+      confirm: 'Abort run',
+      deny: 'Keep running',
+      style: 'danger',
+    }),
+  });
+  if (isRollingBack(view.state)) return [abort];
+  const rollback = button({
+    text: 'Start rollback',
+    actionId: ACTIONS.startRollback,
+    value,
+    style: 'danger',
+    confirm: confirmDialog({
+      title: 'Start the rollback?',
+      text: 'The rollback steps become the current steps and the emergency contacts are paged, one after the other, until someone acknowledges.',
+      confirm: 'Start rollback',
+      deny: 'Cancel',
+      style: 'danger',
+    }),
+  });
+  return [rollback, abort];
+}

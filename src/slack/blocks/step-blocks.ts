@@ -1,0 +1,86 @@
+// One step in a phase message: its text, wait and commands (the same for the whole run), then its
+// status line or buttons (which change with every click).
+import type { Step } from '../../runbook/index.js';
+import { escapeText, formatCommandCode, formatMarkdown } from '../escape.js';
+import { section } from './elements.js';
+import { formatWaitLength, stepEmoji } from './format.js';
+import {
+  describeOmitted,
+  fitCode,
+  type Item,
+  LIMITS,
+  maxSize,
+  sizeOf,
+  splitMrkdwn,
+  type Unit,
+} from './limits.js';
+import type { RunView } from './run-view.js';
+import { buildStepTail, type StepFlags, syntheticTails } from './step-tail.js';
+
+// Room kept at the start of a step's first section for indentation and the status emoji, so that
+// where its text is split does not depend on the step's status.
+const PREFIX_ROOM = 16;
+const MAX_INDENT = 6;
+// A command longer than this is cut (and the message says so): one command, one section.
+const MAX_COMMAND = 2600;
+
+/** A step rendered as items: its content sections, the last of which carries the status/buttons. */
+export function buildStepUnit(
+  view: RunView,
+  step: Step,
+  flags: StepFlags,
+  values: Readonly<Record<string, string>>,
+): Unit {
+  const st = view.state.steps[step.id];
+  const waiting = Boolean(st?.waitEndsAt && Date.parse(st.waitEndsAt) > view.now.getTime());
+  const prefix = `${indentOf(step.depth)}${stepEmoji(st?.status ?? 'pending', waiting)} `;
+  const texts = contentOf(step, values);
+  const sections = texts.map((text, i) =>
+    section(i === 0 ? prefix + text : text, `${step.id}:t${i}:${view.version}`),
+  );
+  const tail = st ? buildStepTail(view, step, st, flags) : [];
+  const tailBound = maxSize(syntheticTails(view, step).map(sizeOf));
+  return sections.map((block, i): Item => {
+    const own = { blocks: 1, chars: (texts[i]?.length ?? 0) + (i === 0 ? PREFIX_ROOM : 0) };
+    if (i < sections.length - 1) return { blocks: [block], bound: own };
+    return {
+      blocks: [block, ...tail],
+      bound: { blocks: own.blocks + tailBound.blocks, chars: own.chars + tailBound.chars },
+    };
+  });
+}
+
+/** The step's text, wait and commands, packed into section-sized pieces (without the prefix). */
+function contentOf(step: Step, values: Readonly<Record<string, string>>): string[] {
+  const text = formatMarkdown(step.markdown, values) || escapeText(step.title) || '(no text)';
+  const pieces = splitMrkdwn(text, LIMITS.sectionText - PREFIX_ROOM);
+  if (step.wait) pieces.push(`⏱ ${formatWaitLength(step.wait.minutes)} wait`);
+  for (const command of step.commands) pieces.push(formatCommand(command.code, command.line, values));
+  return joinPieces(pieces, LIMITS.sectionText - PREFIX_ROOM);
+}
+
+/** A command as a code block; a huge one is cut, and the message says what was left out and where. */
+function formatCommand(source: string, line: number, values: Readonly<Record<string, string>>): string {
+  const fitted = fitCode(formatCommandCode(source, values), MAX_COMMAND);
+  const block = `\`\`\`${fitted.code || ' '}\`\`\``;
+  if (!fitted.omittedLines && !fitted.omittedChars) return block;
+  return `${block}\n✂️ _${describeOmitted(fitted)} not shown: the full command is in the runbook, line ${line}._`;
+}
+
+/** Joins pieces with line breaks into as few sections as fit; pieces are already short enough. */
+function joinPieces(pieces: string[], max: number): string[] {
+  const out: string[] = [];
+  for (const piece of pieces) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last.length + 1 + piece.length <= max)
+      out[out.length - 1] = `${last}\n${piece}`;
+    else out.push(piece);
+  }
+  return out;
+}
+
+/** Nested steps sit under their parent: em spaces per level and an arrow. */
+function indentOf(depth: number): string {
+  if (depth <= 0) return '';
+  return `${'\u2003'.repeat(Math.min(depth, MAX_INDENT) - 1)}↳ `;
+}

@@ -1,0 +1,21 @@
+// What the Slack listeners need, in one object (built by src/main.ts).
+import type { Logger } from 'pino';
+import type { RunbookCatalog } from '../catalog/runbook-catalog.js';
+import type { RunQueries } from '../db/queries.js';
+import type { Directory } from '../directory/schema.js';
+import type { RunDeps } from '../usecases/deps.js';
+import type { SlackWriter } from './outbound/slack-writer.js';
+import type { PeopleResolver } from './people/resolve-people.js';
+
+/** Dependencies of the Slack surfaces. */
+export interface SlackContext {
+  runDeps: RunDeps;
+  catalog: RunbookCatalog;
+  queries: RunQueries;
+  writer: SlackWriter;
+  people: PeopleResolver;
+  directory: () => Directory;
+  logger: Logger;
+  /** Carries out a run's pending Slack work now (does not wait; failures are retried by the poller). */
+  kick(runId: string): void;
+}

@@ -1,0 +1,76 @@
+// Buttons that open a modal first: "I ran it" (output and exit code) and Start rollback (a reason).
+import type { KnownBlock } from '@slack/types';
+import type { SlackContext } from '../../context.js';
+import { decodeValue, encodeValue, VIEWS } from '../../ids.js';
+import type { ButtonArgs } from './run-actions.js';
+
+function modal(callbackId: string, title: string, submit: string, metadata: string, blocks: KnownBlock[]) {
+  return {
+    type: 'modal' as const,
+    callback_id: callbackId,
+    private_metadata: metadata,
+    title: { type: 'plain_text' as const, text: title },
+    submit: { type: 'plain_text' as const, text: submit },
+    close: { type: 'plain_text' as const, text: 'Cancel' },
+    blocks,
+  };
+}
+
+/** "I ran it": asks for the pasted output and the exit code. */
+export function createRanItOpener(ctx: SlackContext) {
+  return async ({ ack, body, action }: ButtonArgs): Promise<void> => {
+    await ack();
+    const value = decodeValue(action.value);
+    if (!value?.stepId) return;
+    await ctx.writer
+      .openView(
+        body.trigger_id,
+        modal(VIEWS.ranIt, 'I ran it', 'Mark done', encodeValue(value), [
+          {
+            type: 'input',
+            block_id: 'output',
+            optional: true,
+            label: { type: 'plain_text', text: 'Output (pasted)' },
+            element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 2900 },
+          },
+          {
+            type: 'input',
+            block_id: 'exit_code',
+            optional: true,
+            label: { type: 'plain_text', text: 'Exit code' },
+            element: {
+              type: 'number_input',
+              action_id: 'value',
+              is_decimal_allowed: false,
+              min_value: '0',
+              max_value: '255',
+            },
+          },
+        ]),
+      )
+      .catch((err: unknown) => ctx.logger.warn({ err }, 'could not open the "I ran it" modal'));
+  };
+}
+
+/** Start rollback: asks for an optional reason (the button itself already confirmed). */
+export function createRollbackOpener(ctx: SlackContext) {
+  return async ({ ack, body, action }: ButtonArgs): Promise<void> => {
+    await ack();
+    const value = decodeValue(action.value);
+    if (!value) return;
+    await ctx.writer
+      .openView(
+        body.trigger_id,
+        modal(VIEWS.rollbackReason, 'Start rollback', 'Start rollback', encodeValue({ runId: value.runId }), [
+          {
+            type: 'input',
+            block_id: 'reason',
+            optional: true,
+            label: { type: 'plain_text', text: 'Why? (posted in the thread and sent to the on-call)' },
+            element: { type: 'plain_text_input', action_id: 'value', max_length: 500 },
+          },
+        ]),
+      )
+      .catch((err: unknown) => ctx.logger.warn({ err }, 'could not open the rollback modal'));
+  };
+}

@@ -1,0 +1,88 @@
+// Modal submissions: "I ran it" completes the step with its proof; the rollback modal starts the rollback.
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
+import type { RunCommand } from '../../../runs/index.js';
+import { executeCommand } from '../../../usecases/execute-command.js';
+import type { SlackContext } from '../../context.js';
+import { decodeValue } from '../../ids.js';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+const ranItValues = z.object({
+  output: z.object({ value: z.object({ value: z.string().max(2900).nullish() }) }).optional(),
+  exit_code: z
+    .object({
+      value: z.object({
+        value: z
+          .string()
+          .regex(/^\d{1,3}$/)
+          .nullish(),
+      }),
+    })
+    .optional(),
+});
+const rollbackValues = z.object({
+  reason: z.object({ value: z.object({ value: z.string().max(500).nullish() }) }).optional(),
+});
+
+async function apply(ctx: SlackContext, args: Args, runId: string, command: RunCommand): Promise<void> {
+  const result = await executeCommand(ctx.runDeps, {
+    runId,
+    command,
+    idempotencyKey: `view:${args.body.view.id}:${args.body.view.hash}`,
+  });
+  ctx.kick(runId);
+  if (!result.ok) {
+    const channel = (await ctx.queries.find(runId))?.channelId;
+    if (channel)
+      await ctx.writer
+        .postEphemeral(channel, args.body.user.id, { text: result.refusal.message })
+        .catch(() => undefined);
+  }
+}
+
+/** "I ran it" submitted. */
+export function createRanItSubmission(ctx: SlackContext) {
+  return async (args: Args): Promise<void> => {
+    const parsed = ranItValues.safeParse(args.view.state.values);
+    if (!parsed.success) {
+      await args.ack({
+        response_action: 'errors',
+        errors: { exit_code: 'The exit code is a whole number from 0 to 255.' },
+      });
+      return;
+    }
+    await args.ack();
+    const value = decodeValue(args.view.private_metadata);
+    if (!value?.stepId) return;
+    const output = parsed.data.output?.value.value ?? undefined;
+    const exit = parsed.data.exit_code?.value.value;
+    await apply(ctx, args, value.runId, {
+      type: 'complete_step',
+      userId: args.body.user.id,
+      stepId: value.stepId,
+      confirmEarly: true,
+      ...(output ? { output } : {}),
+      ...(exit ? { exitCode: Number(exit) } : {}),
+    });
+  };
+}
+
+/** The rollback modal submitted: resolve the contacts to page, then start the rollback. */
+export function createRollbackSubmission(ctx: SlackContext) {
+  return async (args: Args): Promise<void> => {
+    await args.ack();
+    const value = decodeValue(args.view.private_metadata);
+    const parsed = rollbackValues.safeParse(args.view.state.values);
+    if (!value) return;
+    const loaded = await ctx.runDeps.runs.loadRun(ctx.runDeps.db, value.runId);
+    if (!loaded) return;
+    await apply(ctx, args, value.runId, {
+      type: 'start_rollback',
+      userId: args.body.user.id,
+      reason: (parsed.success ? parsed.data.reason?.value.value : null) ?? null,
+      contacts: await ctx.people.escalationContacts(loaded.runbook),
+      policy: ctx.people.escalationPolicy(loaded.runbook),
+    });
+  };
+}

@@ -1,0 +1,69 @@
+// Escalation DMs: open (and remember) the DM channel, then post the page with an Acknowledge button.
+import type { KnownBlock } from '@slack/types';
+import type { LoadedRun } from '../../db/runs.repository.js';
+import type { RunEffect } from '../../runs/index.js';
+import { escapeText, mention } from '../escape.js';
+import { ACTIONS, encodeValue } from '../ids.js';
+import type { SlackWriter } from '../outbound/slack-writer.js';
+
+/** The page a contact receives. Pure. */
+export function buildEscalationDm(
+  loaded: LoadedRun,
+  effect: Extract<RunEffect, { type: 'dm_contact' }>,
+  threadLink: string | null,
+): { text: string; blocks: KnownBlock[] } {
+  const { state, runbook, meta } = loaded;
+  const contact = state.escalation?.contacts[effect.contactIndex];
+  const rollback = state.rollback;
+  const rehearsal = effect.rehearsal
+    ? `🧪 *Rehearsal:* this page would go to ${escapeText(contact?.label ?? 'a contact')}.\n`
+    : '';
+  const text =
+    `${rehearsal}🚨 *Rollback of ${escapeText(runbook.title)}* (${escapeText(state.environment)}) in <#${meta.channelId}>\n` +
+    `Started by ${rollback ? mention(rollback.by) : 'someone'}${rollback?.reason ? `: ${escapeText(rollback.reason)}` : ''}\n` +
+    `You are paged as *${escapeText(contact?.label ?? 'on-call')}*${effect.round > 0 ? ` (round ${effect.round + 1})` : ''}.` +
+    (threadLink ? ` <${threadLink}|Open the thread>` : '');
+  return {
+    text: `Rollback of ${runbook.title} (${state.environment}): please acknowledge`,
+    blocks: [
+      {
+        type: 'section',
+        block_id: `page:${effect.round}:${effect.contactIndex}`,
+        text: { type: 'mrkdwn', text: text.slice(0, 2900) },
+      },
+      {
+        type: 'actions',
+        block_id: `page-actions:${effect.round}:${effect.contactIndex}`,
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTIONS.acknowledge,
+            style: 'primary',
+            text: { type: 'plain_text', text: 'Acknowledge' },
+            value: encodeValue({ runId: meta.id }),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Creates the DM sender; DM channels are cached per user (they never change). */
+export function createDmSender(writer: SlackWriter) {
+  const channels = new Map<string, string>();
+  return async (
+    loaded: LoadedRun,
+    effect: Extract<RunEffect, { type: 'dm_contact' }>,
+    threadLink: string | null,
+  ): Promise<void> => {
+    let channel = channels.get(effect.userId);
+    if (!channel) {
+      const opened = await writer.call<{ channel?: { id?: string } }>('conversations.open', {
+        users: effect.userId,
+      });
+      channel = opened.channel?.id ?? effect.userId;
+      channels.set(effect.userId, channel);
+    }
+    await writer.post(channel, buildEscalationDm(loaded, effect, threadLink));
+  };
+}

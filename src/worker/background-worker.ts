@@ -1,0 +1,60 @@
+// The background loop of a bot process: fires due timers and carries out Slack work nobody has
+// done yet (after a crash, a Slack outage, or work another replica left). Safe to run in every replica.
+import type { Logger } from 'pino';
+import type { OutboxRepository } from '../db/outbox.repository.js';
+import type { RunDeps } from '../usecases/deps.js';
+import { fireDueTimers } from '../usecases/fire-due-timers.js';
+
+/** What the loop needs. */
+export interface WorkerDeps {
+  runDeps: RunDeps;
+  outbox: OutboxRepository;
+  logger: Logger;
+  sync(runId: string): Promise<void>;
+  pollMs: number;
+}
+
+/** Creates the loop; `tick()` runs one pass (tests call it directly with a moved clock). */
+export function createBackgroundWorker(deps: WorkerDeps) {
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+
+  async function tick(): Promise<void> {
+    try {
+      const fired = await fireDueTimers(deps.runDeps);
+      const runs = new Set(fired.map((f) => f.runId));
+      for (const runId of await deps.outbox.runsWithWork(deps.runDeps.clock.now(), 50)) runs.add(runId);
+      for (const runId of runs) await deps.sync(runId);
+    } catch (err) {
+      deps.logger.error({ err }, 'background pass failed; trying again');
+    }
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = tick().finally(() => {
+        running = null;
+        schedule();
+      });
+    }, deps.pollMs);
+  }
+
+  return {
+    tick,
+    start(): void {
+      stopped = false;
+      schedule();
+    },
+    /** Stops polling and waits for the pass in progress. */
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+/** The worker's type. */
+export type BackgroundWorker = ReturnType<typeof createBackgroundWorker>;
