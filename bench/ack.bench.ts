@@ -20,6 +20,7 @@ const RATES = [50, 200, 500];
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CHANNEL = 'C0BENCH';
 const STEPS_PER_RUN = 100;
+const WATCH_MS = Number(process.env.BENCH_WATCH_MS ?? 15_000);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -110,17 +111,51 @@ async function databaseTarget(): Promise<{
 interface DoneButton {
   value: string;
   ts: string;
+  channel: string;
 }
 
 function doneButtons(slack: FakeSlack): DoneButton[] {
   const found: DoneButton[] = [];
-  for (const m of slack.messages(CHANNEL)) {
+  for (const m of slack.messages()) {
     for (const block of (m.blocks ?? []) as { elements?: { action_id?: string; value?: string }[] }[]) {
       for (const e of block.elements ?? [])
-        if (e.action_id === 'step.done' && e.value) found.push({ value: e.value, ts: m.ts });
+        if (e.action_id === 'step.done' && e.value)
+          found.push({ value: e.value, ts: m.ts, channel: m.channel });
     }
   }
   return found;
+}
+
+async function warmUp(
+  botUrl: string,
+  bareUrl: string,
+  slack: FakeSlack,
+  bot: { idle(): Promise<void> },
+): Promise<void> {
+  await postToApp(
+    botUrl,
+    slashCommandBody({
+      text: 'start bench env=warmup',
+      userId: 'U0BENCH',
+      channelId: CHANNEL,
+      responseUrl: slack.responseUrl(),
+    }),
+    { secret: SECRET },
+  );
+  await bot.idle();
+  const bodies = doneButtons(slack)
+    .slice(0, 60)
+    .map((b) =>
+      blockActionsBody({
+        userId: 'U0WARM',
+        channelId: b.channel,
+        messageTs: b.ts,
+        responseUrl: slack.responseUrl(),
+        actions: [{ action_id: 'step.done', value: b.value }],
+      }),
+    );
+  await openLoop(bareUrl, bodies, 100);
+  await openLoop(botUrl, bodies, 100);
 }
 
 async function main(): Promise<void> {
@@ -143,7 +178,7 @@ async function main(): Promise<void> {
     directoryOptional: true,
     logLevel: 'silent',
   };
-  const bot = await startBot(config, pino({ level: 'silent' }));
+  const bot = await startBot(config, pino({ level: 'silent' }), { stopTimeoutMs: 1000 });
   const bare = await bareApp(slack);
   const botUrl = `http://127.0.0.1:${bot.port}/slack/events`;
   console.log(
@@ -163,7 +198,7 @@ async function main(): Promise<void> {
           slashCommandBody({
             text: `start bench env=e${env++}`,
             userId: 'U0BENCH',
-            channelId: CHANNEL,
+            channelId: `${CHANNEL}${rate}R${r}`, // one channel per run, as teams deploy in their own channels
             responseUrl: slack.responseUrl(),
           }),
           { secret: SECRET },
@@ -177,7 +212,7 @@ async function main(): Promise<void> {
       const body = (b: DoneButton, i: number) =>
         blockActionsBody({
           userId: `U0C${i % 50}`,
-          channelId: CHANNEL,
+          channelId: b.channel,
           messageTs: b.ts,
           responseUrl: slack.responseUrl(),
           actions: [{ action_id: 'step.done', value: b.value }],
@@ -187,7 +222,9 @@ async function main(): Promise<void> {
       const writesBefore = slack.callsTo('chat.update').length + slack.callsTo('chat.postMessage').length;
       const updatesFrom = slack.callsTo('chat.update').length;
       const botRun = await openLoop(botUrl, bodies, rate);
-      await bot.idle();
+      // Slack's chat.update budget (40/min) spreads the updates out: watch for a while, not forever.
+      const watchUntil = Date.now() + WATCH_MS;
+      while (Date.now() < watchUntil) await new Promise((r) => setTimeout(r, 500));
       const writes =
         slack.callsTo('chat.update').length + slack.callsTo('chat.postMessage').length - writesBefore;
       // Click-to-visible: the first chat.update after the click whose blocks no longer offer that step's Done.
@@ -220,6 +257,7 @@ async function main(): Promise<void> {
           (writes / clicks).toFixed(2).padStart(13),
           percentile(visible, 50).toFixed(0).padStart(15),
           percentile(visible, 99).toFixed(0).padStart(15),
+          `${((100 * visible.length) / clicks).toFixed(0)}%`.padStart(9),
         ].join(' '),
       );
     }

@@ -32,6 +32,8 @@ export interface ServerOptions {
   timing?: WriterTiming;
   pollMs?: number;
   workerId?: string;
+  /** How long a stop waits for in-flight Slack work (the rest stays in the outbox for the next process). */
+  stopTimeoutMs?: number;
 }
 
 /** A running bot. */
@@ -179,7 +181,15 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     async stop() {
       await app.stop();
       await worker.stop();
-      while (inFlight.size) await Promise.allSettled([...inFlight]);
+      // Unfinished Slack work is safe in the outbox (its lease expires for the next process): wait a
+      // bounded time, as container stops give a grace period, not forever.
+      const deadline = Date.now() + (options.stopTimeoutMs ?? 10_000);
+      while (inFlight.size && Date.now() < deadline) {
+        await Promise.race([
+          Promise.allSettled([...inFlight]),
+          new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now()))),
+        ]);
+      }
       await database.close();
       logger.info('deploybot stopped');
     },

@@ -192,6 +192,8 @@ async function refresh(
       await ensurePhase(deps, input, stored, parent, phaseIndex);
     }
   }
+  // The parent last: under Slack's update budget the message people clicked in goes first.
+  updates.push({ message: parent, content: deps.render.parent(input) });
   await Promise.all(
     updates.map(async ({ message, content }) => {
       const hash = hashOf(content);
