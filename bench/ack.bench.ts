@@ -229,14 +229,16 @@ async function main(): Promise<void> {
         slack.callsTo('chat.update').length + slack.callsTo('chat.postMessage').length - writesBefore;
       // Click-to-visible: the first chat.update after the click whose blocks no longer offer that step's Done.
       const updates = slack.callsTo('chat.update').slice(updatesFrom);
+      // The Undo button keeps the step's value: look for the Done button itself.
+      const offersDone = (blocks: unknown, value: string) =>
+        ((blocks ?? []) as { elements?: { action_id?: string; value?: string }[] }[]).some((block) =>
+          (block.elements ?? []).some((e) => e.action_id === 'step.done' && e.value === value),
+        );
       const visible = buttons
         .map((b, i) => {
           const sent = botRun.sentAt[i] ?? 0;
           const shown = updates.find(
-            (u) =>
-              u.at >= sent &&
-              u.body.ts === b.ts &&
-              !JSON.stringify(u.body.blocks ?? []).includes(`"${b.value}"`),
+            (u) => u.at >= sent && u.body.ts === b.ts && !offersDone(u.body.blocks, b.value),
           );
           return shown ? shown.at - sent : Number.NaN;
         })

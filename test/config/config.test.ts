@@ -1,0 +1,71 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { createLogger, redactTokens, toSlackLogger } from '../../src/shared/logger.js';
+
+const GOOD = { SLACK_BOT_TOKEN: 'xoxb-1-abc', SLACK_SIGNING_SECRET: 'secret-123456' };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration from the environment', () => {
+  it('defaults: PGlite in ./.data, port 3000, ./runbooks, an optional directory file', () => {
+    expect(loadConfig(GOOD)).toEqual({
+      slack: { botToken: 'xoxb-1-abc', signingSecret: 'secret-123456', appToken: null, apiUrl: null, botUserId: null },
+      database: { dataDir: './.data' },
+      port: 3000,
+      runbooksDir: './runbooks',
+      directoryFile: './runbooks/directory.yml',
+      directoryOptional: true,
+      logLevel: 'info',
+    });
+  });
+
+  it('DATABASE_URL selects Postgres; SLACK_API_URL works with or without a trailing slash', () => {
+    const a = loadConfig({ ...GOOD, DATABASE_URL: 'postgres://u@h:5432/d', SLACK_API_URL: 'http://localhost:4000/api' });
+    const b = loadConfig({ ...GOOD, SLACK_API_URL: 'http://localhost:4000/api/' });
+    expect(a.database).toEqual({ url: 'postgres://u@h:5432/d' });
+    expect(a.slack.apiUrl).toBe('http://localhost:4000/api/');
+    expect(b.slack.apiUrl).toBe('http://localhost:4000/api/');
+  });
+
+  it('one clear line per bad variable', () => {
+    expect(
+      problemsOf({ SLACK_BOT_TOKEN: 'xoxp-user', PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', SLACK_APP_TOKEN: 'abc' }),
+    ).toEqual([
+      'SLACK_BOT_TOKEN must start with xoxb-',
+      'SLACK_SIGNING_SECRET is required (Basic Information → Signing Secret)',
+      'SLACK_APP_TOKEN must start with xapp-',
+      'DATABASE_URL must be a postgres:// URL',
+      'PORT must be a port number',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    ]);
+  });
+});
+
+describe('logs never carry secrets', () => {
+  it('redacts token fields and tokens inside text', () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger('debug', stream);
+    logger.info({ token: 'xoxb-1-secret', config: { slack: { botToken: 'xoxb-1-secret' } }, headers: { authorization: 'Bearer xoxb-1-secret' } }, 'hello');
+    toSlackLogger(logger).error('request failed for token xoxb-1-secret and xapp-1-also');
+    const all = lines.join('\n');
+    expect(all).not.toContain('xoxb-1-secret');
+    expect(all).not.toContain('xapp-1-also');
+    expect(all).toContain('[redacted]');
+    expect(redactTokens('Bearer xoxb-12-ab')).toBe('Bearer xox?-[redacted]');
+  });
+});
