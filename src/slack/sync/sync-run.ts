@@ -128,11 +128,21 @@ async function ensureParent(
   if (existing) return existing;
   const content = deps.render.parent(input);
   const posted = await deps.writer.post(input.loaded.meta.channelId, content);
+  return remember(deps, input, stored, { kind: 'parent', phaseIndex: -1, part: 0 }, posted, content);
+}
+
+/** Stores where a just-posted message is, and what it showed. */
+async function remember(
+  deps: SyncDeps,
+  input: RunViewInput,
+  stored: StoredMessage[],
+  where: { kind: string; phaseIndex: number; part: number },
+  posted: { channel: string; ts: string },
+  content: MessageContent,
+): Promise<StoredMessage> {
   const row: StoredMessage = {
     runId: input.loaded.meta.id,
-    kind: 'parent',
-    phaseIndex: -1,
-    part: 0,
+    ...where,
     channelId: posted.channel,
     ts: posted.ts,
     renderedVersion: input.loaded.version,
@@ -155,19 +165,7 @@ async function ensurePhase(
   for (const [part, content] of parts.entries()) {
     if (stored.some((m) => m.kind === 'phase' && m.phaseIndex === phaseIndex && m.part === part)) continue;
     const posted = await deps.writer.post(parent.channelId, content, parent.ts);
-    const row: StoredMessage = {
-      runId: input.loaded.meta.id,
-      kind: 'phase',
-      phaseIndex,
-      part,
-      channelId: posted.channel,
-      ts: posted.ts,
-      renderedVersion: input.loaded.version,
-      renderHash: hashOf(content),
-      updatedAt: deps.clock.now().toISOString(),
-    };
-    await deps.messages.save(row);
-    stored.push(row);
+    await remember(deps, input, stored, { kind: 'phase', phaseIndex, part }, posted, content);
   }
 }
 
