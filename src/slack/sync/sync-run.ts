@@ -75,38 +75,61 @@ async function syncOnce(
   items: OutboxItem[],
   refreshAll: boolean,
 ): Promise<void> {
+  // Items that reached Slack are marked done one by one, so a later failure in the same batch
+  // never makes a notice, a phase message or a DM go out twice.
+  const done = new Set<number>();
+  const finish = async (item: OutboxItem) => {
+    await deps.outbox.markDone([item.id], deps.clock.now());
+    done.add(item.id);
+  };
   try {
     const loaded = await deps.runs.loadRun(deps.db, runId);
     if (!loaded) return;
     const input: RunViewInput = { loaded, now: deps.clock.now(), ...(await deps.snapshotInfo(loaded)) };
     const stored = await deps.messages.forRun(runId);
     const parent = await ensureParent(deps, input, stored);
-    const toPost = new Set<number>();
+    const threadLink = async () => {
+      try {
+        const res = await deps.writer.call<{ permalink?: string }>('chat.getPermalink', {
+          channel: parent.channelId,
+          message_ts: parent.ts,
+        });
+        if (res.permalink) return res.permalink;
+      } catch {
+        // A link Slack redirects from works everywhere; the permalink is only nicer.
+      }
+      return `https://slack.com/app_redirect?channel=${parent.channelId}&message_ts=${parent.ts}`;
+    };
     let dirty = refreshAll;
-    for (const { effect } of items) {
-      if (effect.type === 'render_run') dirty = true;
-      else if (effect.type === 'post_phase') {
+    for (const item of items) {
+      const { effect } = item;
+      if (effect.type === 'render_run') {
+        dirty = true;
+        continue;
+      }
+      if (effect.type === 'post_phase') {
         await ensurePhase(deps, input, stored, parent, effect.phaseIndex);
-        toPost.add(effect.phaseIndex);
         dirty = true;
       } else if (effect.type === 'notify') {
         const notice = buildNotice(effect.notice, loaded.runbook, loaded.state);
         if (notice) await deps.writer.post(parent.channelId, notice, parent.ts);
       } else if (effect.type === 'dm_contact') {
-        if (deps.sendDm) await deps.sendDm(loaded, effect, null);
+        if (deps.sendDm) await deps.sendDm(loaded, effect, await threadLink());
         else deps.logger.warn({ runId }, 'escalation DM not sent: no DM sender configured');
       }
+      await finish(item);
     }
     if (dirty) await refresh(deps, input, stored, parent);
     await deps.outbox.markDone(
-      items.map((i) => i.id),
+      items.filter((i) => !done.has(i.id)).map((i) => i.id),
       deps.clock.now(),
     );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     deps.logger.error({ err: error, runId }, 'Slack sync failed; it will be retried');
-    const retry = items.filter((i) => i.attempts + 1 < MAX_ATTEMPTS).map((i) => i.id);
-    const give = items.filter((i) => i.attempts + 1 >= MAX_ATTEMPTS).map((i) => i.id);
+    const left = items.filter((i) => !done.has(i.id));
+    const retry = left.filter((i) => i.attempts + 1 < MAX_ATTEMPTS).map((i) => i.id);
+    const give = left.filter((i) => i.attempts + 1 >= MAX_ATTEMPTS).map((i) => i.id);
     await deps.outbox.markFailed(retry, message);
     if (give.length) {
       deps.logger.error(
