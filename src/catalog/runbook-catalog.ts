@@ -9,10 +9,12 @@ import { listRunbookFiles, readRunbookFile } from '../runbook-files/read-runbook
 
 const run = promisify(execFile);
 
-/** A runbook ready to start: its model, content hash and git commit. */
+/** A runbook ready to start: its model, its text, content hash and git commit. */
 export interface CatalogEntry {
   name: string;
   runbook: Runbook;
+  /** The file's Markdown (the run report annotates it when a run pinned this very content). */
+  text: string;
   contentHash: string;
   gitCommit: string | null;
 }
@@ -91,7 +93,10 @@ export function createRunbookCatalog(dir: string) {
     if (errors.length) {
       return { ok: false, problem: { code: 'runbook.invalid', message: `\`${wanted}\` has errors`, errors } };
     }
-    return { ok: true, entry: { name: wanted, runbook, contentHash, gitCommit: await gitCommit(dir, path) } };
+    return {
+      ok: true,
+      entry: { name: wanted, runbook, text: file.text, contentHash, gitCommit: await gitCommit(dir, path) },
+    };
   }
 
   return { names, load };

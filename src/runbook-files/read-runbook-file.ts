@@ -50,11 +50,21 @@ export async function readRunbookFile(path: string): Promise<RunbookFile> {
   return { ok: true, path, name: basename(path, extname(path)), text };
 }
 
-/** The Markdown files directly in a folder, sorted by name; a README is documentation, not a runbook. */
+// A run report committed next to its runbook (`<runbook>.run-2026-01-05-1a2b3c4d.md`) is a record,
+// not a runbook to start or lint.
+const RUN_REPORT = /\.run-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.md$/i;
+
+/** The Markdown files directly in a folder, sorted by name; READMEs and run reports are not runbooks. */
 export async function listRunbookFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   return entries
-    .filter((e) => e.isFile() && /\.(md|markdown)$/i.test(e.name) && !/^readme\./i.test(e.name))
+    .filter(
+      (e) =>
+        e.isFile() &&
+        /\.(md|markdown)$/i.test(e.name) &&
+        !/^readme\./i.test(e.name) &&
+        !RUN_REPORT.test(e.name),
+    )
     .map((e) => join(dir, e.name))
     .sort();
 }

@@ -181,10 +181,11 @@ describe('deploybot check <file|dir>', () => {
     );
   });
 
-  it('summarises every runbook of a folder for people, skipping its README', () => {
+  it('summarises every runbook of a folder for people, skipping its README and run reports', () => {
     file('folder/clean.md', CLEAN);
     file('folder/no-steps.md', NO_STEPS);
     file('folder/README.md', NO_STEPS);
+    file('folder/clean.run-2026-01-05-1a2b3c4d.md', NO_STEPS);
     file('folder/notes.txt', NO_STEPS);
     const result = deploybot('check', 'folder/');
     expect(result.stderr).toBe('');
@@ -216,7 +217,7 @@ describe('deploybot check <file|dir>', () => {
       }),
     );
     expect(diagnostics.every((d) => d.file === join('folder', 'no-steps.md'))).toBe(true);
-    expect(result.stdout).not.toMatch(/README|notes\.txt/);
+    expect(result.stdout).not.toMatch(/README|notes\.txt|\.run-2026/);
   });
 
   it('exits 0 for a folder whose only problem file is its README', () => {

@@ -18,7 +18,13 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('configuration from the environment', () => {
   it('defaults: PGlite in ./.data, port 3000, ./runbooks, an optional directory file', () => {
     expect(loadConfig(GOOD)).toEqual({
-      slack: { botToken: 'xoxb-1-abc', signingSecret: 'secret-123456', appToken: null, apiUrl: null, botUserId: null },
+      slack: {
+        botToken: 'xoxb-1-abc',
+        signingSecret: 'secret-123456',
+        appToken: null,
+        apiUrl: null,
+        botUserId: null,
+      },
       database: { dataDir: './.data' },
       port: 3000,
       runbooksDir: './runbooks',
@@ -29,7 +35,11 @@ describe('configuration from the environment', () => {
   });
 
   it('DATABASE_URL selects Postgres; SLACK_API_URL works with or without a trailing slash', () => {
-    const a = loadConfig({ ...GOOD, DATABASE_URL: 'postgres://u@h:5432/d', SLACK_API_URL: 'http://localhost:4000/api' });
+    const a = loadConfig({
+      ...GOOD,
+      DATABASE_URL: 'postgres://u@h:5432/d',
+      SLACK_API_URL: 'http://localhost:4000/api',
+    });
     const b = loadConfig({ ...GOOD, SLACK_API_URL: 'http://localhost:4000/api/' });
     expect(a.database).toEqual({ url: 'postgres://u@h:5432/d' });
     expect(a.slack.apiUrl).toBe('http://localhost:4000/api/');
@@ -38,7 +48,13 @@ describe('configuration from the environment', () => {
 
   it('one clear line per bad variable', () => {
     expect(
-      problemsOf({ SLACK_BOT_TOKEN: 'xoxp-user', PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', SLACK_APP_TOKEN: 'abc' }),
+      problemsOf({
+        SLACK_BOT_TOKEN: 'xoxp-user',
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        LOG_LEVEL: 'loud',
+        SLACK_APP_TOKEN: 'abc',
+      }),
     ).toEqual([
       'SLACK_BOT_TOKEN must start with xoxb-',
       'SLACK_SIGNING_SECRET is required (Basic Information → Signing Secret)',
@@ -60,7 +76,14 @@ describe('logs never carry secrets', () => {
       },
     });
     const logger = createLogger('debug', stream);
-    logger.info({ token: 'xoxb-1-secret', config: { slack: { botToken: 'xoxb-1-secret' } }, headers: { authorization: 'Bearer xoxb-1-secret' } }, 'hello');
+    logger.info(
+      {
+        token: 'xoxb-1-secret',
+        config: { slack: { botToken: 'xoxb-1-secret' } },
+        headers: { authorization: 'Bearer xoxb-1-secret' },
+      },
+      'hello',
+    );
     toSlackLogger(logger).error('request failed for token xoxb-1-secret and xapp-1-also');
     const all = lines.join('\n');
     expect(all).not.toContain('xoxb-1-secret');

@@ -142,7 +142,10 @@ describe('safety of the thread', () => {
       );
       const tricks = await h.command('start ../../etc/passwd', 'U0ALICE');
       expect(tricks.replies[0]?.body.text).toMatch(/not a runbook name/);
-      writeFileSync(join(h.config.runbooksDir, 'notes.md'), '# Release notes\n\nProse only: nothing to tick off.\n');
+      writeFileSync(
+        join(h.config.runbooksDir, 'notes.md'),
+        '# Release notes\n\nProse only: nothing to tick off.\n',
+      );
       const broken = await h.command('start notes', 'U0ALICE');
       expect(broken.replies[0]?.body.text).toMatch(/`notes` has errors\n• line 1: no steps found/);
       await h.command('start k8s-service-rollout', 'U0ALICE');

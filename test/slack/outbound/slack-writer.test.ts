@@ -4,14 +4,24 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackWriter } from '../../../src/slack/outbound/slack-writer.js';
 import { createFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
 
-const timing = { postIntervalMs: 120, updateIntervalMs: 150, maxAttempts: 4, maxRetryAfterMs: 2000, updatesPerMinute: 6000 };
+const timing = {
+  postIntervalMs: 120,
+  updateIntervalMs: 150,
+  maxAttempts: 4,
+  maxRetryAfterMs: 2000,
+  updatesPerMinute: 6000,
+};
 
 describe('the outbound writer', () => {
   let slack: FakeSlack;
   let writer: ReturnType<typeof createSlackWriter>;
   beforeEach(async () => {
     slack = await createFakeSlack();
-    const client = new WebClient('xoxb-test', { slackApiUrl: slack.url, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
+    const client = new WebClient('xoxb-test', {
+      slackApiUrl: slack.url,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+    });
     writer = createSlackWriter(client, pino({ level: 'silent' }), timing);
   });
   afterEach(async () => {
@@ -25,7 +35,10 @@ describe('the outbound writer', () => {
       writer.post('C1', { text: 'c' }),
       writer.post('C2', { text: 'x' }),
     ]);
-    const c1 = slack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C1').map((c) => c.at);
+    const c1 = slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.body.channel === 'C1')
+      .map((c) => c.at);
     expect(c1).toHaveLength(3);
     expect((c1[1] ?? 0) - (c1[0] ?? 0)).toBeGreaterThanOrEqual(timing.postIntervalMs - 5);
     expect((c1[2] ?? 0) - (c1[1] ?? 0)).toBeGreaterThanOrEqual(timing.postIntervalMs - 5);

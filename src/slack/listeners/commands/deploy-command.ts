@@ -1,8 +1,11 @@
 // `/deploy`: ack at once, then answer privately or start a run.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { shortId } from '../../../db/queries.js';
+import { loadRunReport } from '../../../report/load-report.js';
+import { ACTIVE_STATUSES } from '../../../runs/index.js';
 import { executeCommand } from '../../../usecases/execute-command.js';
 import { startRunUseCase } from '../../../usecases/start-run.js';
+import { buildReportReply } from '../../blocks/report-messages.js';
 import type { SlackContext } from '../../context.js';
 import { parseDeployText } from './parse-deploy-text.js';
 import { buildHelpText, buildRunListText, buildStatusText } from './texts.js';
@@ -44,11 +47,16 @@ export function createDeployCommand(ctx: SlackContext) {
         case 'status': {
           if (request.run) {
             const run = await ctx.queries.find(request.run);
-            return void (await reply(
-              run
-                ? buildStatusText([run])
-                : `No run \`${request.run.slice(0, 40)}\`. \`/deploy status\` lists this channel's active runs.`,
-            ));
+            if (!run) {
+              return void (await reply(
+                `No run \`${request.run.slice(0, 40)}\`. \`/deploy status\` lists this channel's active runs.`,
+              ));
+            }
+            // A finished or aborted run comes with its report.
+            const ended = !(ACTIVE_STATUSES as readonly string[]).includes(run.status);
+            const report = ended ? await loadRunReport(ctx.runDeps, ctx.catalog, run.id) : null;
+            const text = buildStatusText([run]);
+            return void (await reply(report ? `${text}\n${buildReportReply(report.markdown)}` : text));
           }
           return void (await reply(buildStatusText(await ctx.queries.activeInChannel(command.channel_id))));
         }
