@@ -97,19 +97,22 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   };
   // One sync per run at a time in this process (claims keep other processes out): a kick while one
   // runs asks it to go round once more, so no click waits and no effect is carried out twice.
-  const syncing = new Map<string, { again: boolean; done: Promise<void> }>();
-  const sync = (runId: string): Promise<void> => {
+  const syncing = new Map<string, { again: boolean; refresh: boolean; done: Promise<void> }>();
+  const sync = (runId: string, refresh = false): Promise<void> => {
     const current = syncing.get(runId);
     if (current) {
       current.again = true;
+      current.refresh ||= refresh;
       return current.done;
     }
-    const entry = { again: false, done: Promise.resolve() };
+    const entry = { again: false, refresh, done: Promise.resolve() };
     entry.done = (async () => {
       try {
         do {
+          const options = { refresh: entry.refresh };
           entry.again = false;
-          await syncRun(syncDeps, runId);
+          entry.refresh = false;
+          await syncRun(syncDeps, runId, options);
         } while (entry.again);
       } finally {
         syncing.delete(runId);
@@ -154,11 +157,10 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   const started = await app.start(config.port);
   const port = config.slack.appToken ? config.port : ((started as Server).address() as { port: number }).port;
   // Catch up: messages whose last render did not reach Slack before a restart are brought up to date.
+  // Through the same per-run serialisation as clicks: a click during catch-up must not sync the
+  // run a second time in parallel (both would claim the same outbox items under one worker id).
   for (const run of await ctx.queries.activeAll()) {
-    ctx.kick(run.id);
-    await syncRun(syncDeps, run.id, { refresh: true }).catch((err: unknown) =>
-      logger.warn({ err, runId: run.id }, 'catch-up failed'),
-    );
+    await sync(run.id, true).catch((err: unknown) => logger.warn({ err, runId: run.id }, 'catch-up failed'));
   }
   worker.start();
   logger.info(

@@ -1,9 +1,7 @@
 // Thread notices: what the bot says in a run's thread when something happens. Pure.
 import type { Runbook } from '../../runbook/index.js';
 import type { Notice, RunState } from '../../runs/index.js';
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const who = (id: string) => (/^[UW][A-Z0-9]{2,}$/.test(id) ? `<@${id}>` : esc(id));
+import { escapeText as esc, mention as who } from '../escape.js';
 
 /** The message for a notice, or null when the thread needs none. */
 export function buildNotice(notice: Notice, runbook: Runbook, state: RunState): { text: string } | null {

@@ -1,8 +1,7 @@
 // The private answers of `/deploy`. Pure.
 import type { RunListing } from '../../../db/queries.js';
 import { shortId } from '../../../db/queries.js';
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+import { escapeText as esc } from '../../escape.js';
 
 /** `/deploy help`. */
 export function buildHelpText(): string {
