@@ -1,28 +1,21 @@
 // Wires the bot together from a Config: database, runbooks, directory, Slack, background worker.
 // src/main.ts calls it with the process environment; tests call it with their own config and clock.
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { WebClient } from '@slack/web-api';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { createRunbookCatalog } from './catalog/runbook-catalog.js';
 import type { Config } from './config/config.js';
 import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
-import { createOutboxRepository } from './db/outbox.repository.js';
 import { createRunQueries } from './db/queries.js';
-import { runbookSnapshotsTable } from './db/schema.js';
-import { createSlackMessagesRepository } from './db/slack-messages.repository.js';
 import { loadDirectory } from './directory/load-directory.js';
 import { type Clock, systemClock } from './shared/clock.js';
-import { toSlackLogger } from './shared/logger.js';
 import { createSlackApp } from './slack/app.js';
+import { createBotIdentity } from './slack/bot-identity.js';
 import type { SlackContext } from './slack/context.js';
-import { createSlackWriter, DEFAULT_TIMING, type WriterTiming } from './slack/outbound/slack-writer.js';
+import { DEFAULT_TIMING, type WriterTiming } from './slack/outbound/slack-writer.js';
 import { createPeopleResolver } from './slack/people/resolve-people.js';
-import { renderers } from './slack/render.js';
-import { createDmSender } from './slack/sync/send-dm.js';
-import { type SyncDeps, syncRun } from './slack/sync/sync-run.js';
+import { createOutbound } from './slack/sync/create-outbound.js';
 import { createRunDeps } from './usecases/deps.js';
 import { createBackgroundWorker } from './worker/background-worker.js';
 
@@ -59,82 +52,26 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   }
   const directory = directoryResult.directory;
   const runDeps = createRunDeps(database.db, clock);
-  const outbox = createOutboxRepository(database.db);
-  const client = new WebClient(config.slack.botToken, {
-    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-    rejectRateLimitedCalls: true,
-    timeout: 10_000,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
-    logger: toSlackLogger(logger),
-  });
-  const writer = createSlackWriter(
-    client,
-    logger.child({ component: 'slack-writer' }),
-    options.timing ?? DEFAULT_TIMING,
-  );
-  const people = createPeopleResolver(writer, () => directory);
-  const syncDeps: SyncDeps = {
+  const outbound = createOutbound({
+    config,
     db: database.db,
-    runs: runDeps.runs,
-    outbox,
-    messages: createSlackMessagesRepository(database.db),
-    writer,
     logger,
     clock,
-    workerId: options.workerId ?? randomUUID(),
-    render: renderers,
-    sendDm: createDmSender(writer),
-    snapshotInfo: async (loaded) => {
-      const [row] = await database.db
-        .select({
-          contentHash: runbookSnapshotsTable.contentHash,
-          gitCommit: runbookSnapshotsTable.gitCommit,
-        })
-        .from(runbookSnapshotsTable)
-        .where(eq(runbookSnapshotsTable.id, loaded.meta.snapshotId));
-      return row ?? { contentHash: '', gitCommit: null };
-    },
-  };
-  // One sync per run at a time in this process (claims keep other processes out): a kick while one
-  // runs asks it to go round once more, so no click waits and no effect is carried out twice.
-  const syncing = new Map<string, { again: boolean; refresh: boolean; done: Promise<void> }>();
-  const sync = (runId: string, refresh = false): Promise<void> => {
-    const current = syncing.get(runId);
-    if (current) {
-      current.again = true;
-      current.refresh ||= refresh;
-      return current.done;
-    }
-    const entry = { again: false, refresh, done: Promise.resolve() };
-    entry.done = (async () => {
-      try {
-        do {
-          const options = { refresh: entry.refresh };
-          entry.again = false;
-          entry.refresh = false;
-          await syncRun(syncDeps, runId, options);
-        } while (entry.again);
-      } finally {
-        syncing.delete(runId);
-      }
-    })();
-    syncing.set(runId, entry);
-    return entry.done;
-  };
-  const inFlight = new Set<Promise<void>>();
+    timing: options.timing ?? DEFAULT_TIMING,
+    ...(options.workerId ? { workerId: options.workerId } : {}),
+  });
+  const { queue } = outbound;
+  const identity = createBotIdentity(outbound.client, config.slack, logger);
   const ctx: SlackContext = {
     runDeps,
     catalog: createRunbookCatalog(config.runbooksDir),
     queries: createRunQueries(database.db),
-    writer,
-    people,
+    writer: outbound.writer,
+    people: createPeopleResolver(outbound.writer, () => directory),
     directory: () => directory,
     logger,
-    kick(runId) {
-      const p = sync(runId).catch((err: unknown) => logger.error({ err, runId }, 'sync failed'));
-      inFlight.add(p);
-      void p.finally(() => inFlight.delete(p));
-    },
+    feedback: outbound.feedback,
+    kick: queue.kick,
   };
   const health = async () => {
     try {
@@ -144,24 +81,22 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
       return false;
     }
   };
-  const track = (work: Promise<unknown>) => {
-    const p = work.then(
-      () => undefined,
-      () => undefined,
-    );
-    inFlight.add(p);
-    void p.finally(() => inFlight.delete(p));
-  };
-  const { app } = createSlackApp({ config, logger, ctx, health, track });
-  const worker = createBackgroundWorker({ runDeps, outbox, logger, sync, pollMs: options.pollMs ?? 1000 });
+  const { app } = createSlackApp({
+    config,
+    logger,
+    ctx,
+    health,
+    track: queue.track,
+    authorize: identity.authorize,
+  });
+  const worker = createBackgroundWorker({ runDeps, logger, queue, pollMs: options.pollMs ?? 1000 });
+  // Start-up does not depend on Slack: it waits for auth.test a short while at most.
+  await Promise.race([identity.ready, new Promise((r) => setTimeout(r, 3000))]);
   const started = await app.start(config.port);
   const port = config.slack.appToken ? config.port : ((started as Server).address() as { port: number }).port;
-  // Catch up: messages whose last render did not reach Slack before a restart are brought up to date.
-  // Through the same per-run serialisation as clicks: a click during catch-up must not sync the
-  // run a second time in parallel (both would claim the same outbox items under one worker id).
-  for (const run of await ctx.queries.activeAll()) {
-    await sync(run.id, true).catch((err: unknown) => logger.warn({ err, runId: run.id }, 'catch-up failed'));
-  }
+  // Catch up: every active run's messages are compared with the committed state, all runs at once,
+  // through the per-run queue (a click meanwhile does not sync the run a second time in parallel).
+  queue.catchUp((await ctx.queries.activeAll()).map((run) => run.id));
   worker.start();
   logger.info(
     {
@@ -176,22 +111,17 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     tick: worker.tick,
     async idle() {
       // Listener work starts kicks, kicks may finish after: wait until nothing is left.
-      while (inFlight.size) await Promise.allSettled([...inFlight]);
+      await queue.idle();
       await worker.tick();
-      while (inFlight.size) await Promise.allSettled([...inFlight]);
+      await queue.idle();
     },
     async stop() {
+      identity.stop();
       await app.stop();
       await worker.stop();
-      // Unfinished Slack work is safe in the outbox (its lease expires for the next process): wait a
-      // bounded time, as container stops give a grace period, not forever.
-      const deadline = Date.now() + (options.stopTimeoutMs ?? 10_000);
-      while (inFlight.size && Date.now() < deadline) {
-        await Promise.race([
-          Promise.allSettled([...inFlight]),
-          new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now()))),
-        ]);
-      }
+      // Unfinished Slack work is safe in the outbox (its short lease lapses for the next process):
+      // wait a bounded time, as container stops give a grace period, not forever.
+      await queue.drain(options.stopTimeoutMs ?? 10_000);
       await database.close();
       logger.info('deploybot stopped');
     },

@@ -11,6 +11,9 @@ export interface OutboxItem {
   attempts: number;
 }
 
+/** The claim of items that wait out a back-off after a failure (held by nobody, until their time). */
+const RESTING = 'resting';
+
 /** Creates the outbox repository. */
 export function createOutboxRepository(db: Database) {
   return {
@@ -59,17 +62,31 @@ export function createOutboxRepository(db: Database) {
         .where(inArray(outboxTable.id, [...ids]));
     },
 
-    /** Releases items after a failure, counting the attempt; they are tried again later. */
-    async markFailed(ids: readonly number[], error: string): Promise<void> {
+    /**
+     * Releases items after a failure, counting the attempt. With `retryAt` the run's work rests
+     * until then (a back-off every process respects); without it the items are free at once.
+     */
+    async markFailed(ids: readonly number[], error: string, retryAt: Date | null): Promise<void> {
       if (ids.length === 0) return;
       await db
         .update(outboxTable)
         .set({
           attempts: sql`${outboxTable.attempts} + 1`,
           lastError: error.slice(0, 1000),
-          claimedUntil: null,
+          claimedBy: retryAt ? RESTING : null,
+          claimedUntil: retryAt ? retryAt.toISOString() : null,
         })
         .where(inArray(outboxTable.id, [...ids]));
+    },
+
+    /** Extends this worker's lease on a run's items while it is still working on them. */
+    async renew(runId: string, workerId: string, now: Date, leaseMs: number): Promise<void> {
+      await db
+        .update(outboxTable)
+        .set({ claimedUntil: new Date(now.getTime() + leaseMs).toISOString() })
+        .where(
+          and(eq(outboxTable.runId, runId), eq(outboxTable.claimedBy, workerId), isNull(outboxTable.doneAt)),
+        );
     },
 
     /** Runs that have pending work nobody holds. */

@@ -29,9 +29,21 @@ export interface LoadedRun {
   meta: RunMeta;
   state: RunState;
   runbook: Runbook;
+  /** The pinned runbook file's content hash and git commit (shown on the parent message). */
+  snapshot: SnapshotInfo;
   version: number;
   /** True when the idempotency key asked about is already in the audit trail. */
   seenKey: boolean;
+}
+
+/** Which version of the runbook file a snapshot holds. */
+export interface SnapshotInfo {
+  contentHash: string;
+  gitCommit: string | null;
+}
+
+interface CachedSnapshot extends SnapshotInfo {
+  model: Runbook;
 }
 
 /** Creates the runs repository. */
@@ -40,7 +52,7 @@ export function createRunsRepository() {
 }
 
 // Snapshots never change once stored (they are keyed by content), so a parsed copy can be kept.
-const snapshotCache = new Map<string, Runbook>();
+const snapshotCache = new Map<string, CachedSnapshot>();
 const SNAPSHOT_CACHE_SIZE = 256;
 
 /** The repository's type, for use cases that take it as a dependency. */
@@ -71,17 +83,25 @@ async function saveSnapshot(
 }
 
 async function findSnapshot(db: Db, id: string): Promise<Runbook | null> {
+  return (await findSnapshotWithInfo(db, id))?.model ?? null;
+}
+
+async function findSnapshotWithInfo(db: Db, id: string): Promise<CachedSnapshot | null> {
   const cached = snapshotCache.get(id);
   if (cached) return cached;
   const [row] = await db
-    .select({ model: runbookSnapshotsTable.model })
+    .select({
+      model: runbookSnapshotsTable.model,
+      contentHash: runbookSnapshotsTable.contentHash,
+      gitCommit: runbookSnapshotsTable.gitCommit,
+    })
     .from(runbookSnapshotsTable)
     .where(eq(runbookSnapshotsTable.id, id));
   if (!row) return null;
   if (snapshotCache.size >= SNAPSHOT_CACHE_SIZE)
     snapshotCache.delete(snapshotCache.keys().next().value ?? '');
-  snapshotCache.set(id, row.model);
-  return row.model;
+  snapshotCache.set(id, row);
+  return row;
 }
 
 /** Inserts a new run with its steps. */
@@ -126,7 +146,7 @@ async function loadRun(
   if (locked && rowsOf(locked).length === 0) return null;
   const row = rowsOf(result)[0] as RunRow | undefined;
   if (!row) return null;
-  const snapshot = await findSnapshot(db, row.snapshot_id);
+  const snapshot = await findSnapshotWithInfo(db, row.snapshot_id);
   if (!snapshot) throw new Error(`run ${runId} has no runbook snapshot`);
   const state: RunState = {
     id: row.id,
@@ -163,7 +183,8 @@ async function loadRun(
   return {
     meta,
     state,
-    runbook: snapshot,
+    runbook: snapshot.model,
+    snapshot: { contentHash: snapshot.contentHash, gitCommit: snapshot.gitCommit },
     version: row.version,
     seenKey: row.seen_key === true || row.seen_key === 't',
   };

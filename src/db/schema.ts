@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -241,3 +242,13 @@ export const environmentLocksTable = pgTable(
   },
   (t) => [primaryKey({ columns: [t.runbookName, t.environment] })],
 );
+
+/**
+ * Slack's chat.update budget of the workspace, shared by every replica: a token bucket whose
+ * tokens and refill time (epoch seconds, by the database's clock) are updated in one statement.
+ */
+export const slackBudgetTable = pgTable('slack_budget', {
+  key: text('key').primaryKey(),
+  tokens: doublePrecision('tokens').notNull(),
+  refilledAt: doublePrecision('refilled_at').notNull(),
+});

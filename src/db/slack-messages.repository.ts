@@ -1,10 +1,21 @@
 // Where a run's messages are in Slack: channel and ts of the parent and of each phase message part.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, gt, lt, or, sql } from 'drizzle-orm';
 import type { Database } from './client.js';
 import { slackMessagesTable } from './schema.js';
 
 /** A stored message of a run. */
 export type StoredMessage = typeof slackMessagesTable.$inferSelect;
+
+/** Which message: the run, its kind, phase and part. */
+export type MessageKey = Pick<StoredMessage, 'runId' | 'kind' | 'phaseIndex' | 'part'>;
+
+const whereKey = (k: MessageKey) =>
+  and(
+    eq(slackMessagesTable.runId, k.runId),
+    eq(slackMessagesTable.kind, k.kind),
+    eq(slackMessagesTable.phaseIndex, k.phaseIndex),
+    eq(slackMessagesTable.part, k.part),
+  );
 
 /** Creates the Slack messages repository. */
 export function createSlackMessagesRepository(db: Database) {
@@ -34,6 +45,58 @@ export function createSlackMessagesRepository(db: Database) {
             renderedVersion: message.renderedVersion ?? 0,
           },
         });
+    },
+
+    /**
+     * Claims the right to show `version` (content `hash`) in this message: false when a newer
+     * version, or this very content, is already claimed, so an older render never goes out after a
+     * newer one, whichever process or path carries it.
+     */
+    async claimRender(key: MessageKey, version: number, hash: string, at: string): Promise<boolean> {
+      const rows = await db
+        .update(slackMessagesTable)
+        .set({ renderHash: hash, renderedVersion: version, updatedAt: at })
+        .where(
+          and(
+            whereKey(key),
+            or(
+              lt(slackMessagesTable.renderedVersion, version),
+              and(
+                eq(slackMessagesTable.renderedVersion, version),
+                sql`${slackMessagesTable.renderHash} is distinct from ${hash}`,
+              ),
+            ),
+          ),
+        )
+        .returning({ ts: slackMessagesTable.ts });
+      return rows.length > 0;
+    },
+
+    /** Gives a claim back after Slack refused the write: the next sync sends the message again. */
+    async releaseRender(key: MessageKey, version: number, hash: string): Promise<void> {
+      await db
+        .update(slackMessagesTable)
+        .set({ renderHash: null })
+        .where(
+          and(
+            whereKey(key),
+            eq(slackMessagesTable.renderedVersion, version),
+            eq(slackMessagesTable.renderHash, hash),
+          ),
+        );
+    },
+
+    /**
+     * After a write of `version` reached Slack: true when a newer version was claimed meanwhile (by
+     * another replica), whose write may have landed first; its claim is reset so it is sent again.
+     */
+    async overtaken(key: MessageKey, version: number): Promise<boolean> {
+      const rows = await db
+        .update(slackMessagesTable)
+        .set({ renderHash: null })
+        .where(and(whereKey(key), gt(slackMessagesTable.renderedVersion, version)))
+        .returning({ ts: slackMessagesTable.ts });
+      return rows.length > 0;
     },
 
     async markRendered(

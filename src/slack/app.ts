@@ -4,6 +4,7 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { toSlackLogger } from '../shared/logger.js';
+import type { BotIdentity } from './bot-identity.js';
 import type { SlackContext } from './context.js';
 import { ACTIONS, VIEWS } from './ids.js';
 import { createRanItOpener, createRollbackOpener } from './listeners/actions/modal-actions.js';
@@ -28,10 +29,12 @@ export interface SlackAppOptions {
   health: () => Promise<boolean>;
   /** Told about every request's work, which goes on after the ack, so a stop can wait for it. */
   track: (work: Promise<unknown>) => void;
+  /** The bot's identity for every request, asked once at start-up (never an auth.test per request). */
+  authorize: () => Promise<BotIdentity>;
 }
 
 /** Builds the Bolt app and its receiver. */
-export function createSlackApp({ config, logger, ctx, health, track }: SlackAppOptions): {
+export function createSlackApp({ config, logger, ctx, health, track, authorize }: SlackAppOptions): {
   app: App;
   receiver: HTTPReceiver | SocketModeReceiver;
 } {
@@ -76,16 +79,13 @@ export function createSlackApp({ config, logger, ctx, health, track }: SlackAppO
         processBeforeResponse: false,
       });
   const app = new App({
-    token: config.slack.botToken,
+    authorize,
     receiver,
     logger: slackLogger,
     // Bolt sets this level on our logger: pass pino's, mapped to the four Bolt knows.
     logLevel: boltLevel(config.logLevel),
     clientOptions,
     convoStore: false,
-    // No auth.test at construction: start-up must not depend on Slack being reachable.
-    tokenVerificationEnabled: false,
-    ...(config.slack.botUserId ? { botUserId: config.slack.botUserId, botId: config.slack.botUserId } : {}),
   });
   app.use(async ({ next }) => {
     const work = next();

@@ -1,11 +1,13 @@
 // What the Slack listeners need, in one object (built by src/main.ts).
 import type { Logger } from 'pino';
+import type { LoadedRun } from '../db/runs.repository.js';
 import type { RunbookCatalog } from '../catalog/runbook-catalog.js';
 import type { RunQueries } from '../db/queries.js';
 import type { Directory } from '../directory/schema.js';
 import type { RunDeps } from '../usecases/deps.js';
 import type { SlackWriter } from './outbound/slack-writer.js';
 import type { PeopleResolver } from './people/resolve-people.js';
+import type { ClickFeedback } from './sync/click-feedback.js';
 
 /** Dependencies of the Slack surfaces. */
 export interface SlackContext {
@@ -16,6 +18,11 @@ export interface SlackContext {
   people: PeopleResolver;
   directory: () => Directory;
   logger: Logger;
-  /** Carries out a run's pending Slack work now (does not wait; failures are retried by the poller). */
-  kick(runId: string): void;
+  /** Shows a click's outcome in the message clicked, at once. */
+  feedback: ClickFeedback;
+  /**
+   * Carries out a run's pending Slack work now (does not wait; failures are retried by the poll).
+   * `loaded` is the run as just committed; `urgent` puts its messages at the front of the budget.
+   */
+  kick(runId: string, loaded?: LoadedRun, options?: { urgent?: boolean }): void;
 }

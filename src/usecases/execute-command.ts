@@ -1,4 +1,5 @@
 // Applying a command to a stored run: lock, apply, store state, events and effects, commit.
+import type { LoadedRun } from '../db/runs.repository.js';
 import { executeWrites } from '../db/writes.js';
 import {
   ACTIVE_STATUSES,
@@ -10,10 +11,21 @@ import {
 } from '../runs/index.js';
 import { inTransaction, type RunDeps } from './deps.js';
 
-/** The outcome of a command. */
+/** The outcome of a command. `run` is the run as committed (the caller renders from it). */
 export type CommandResult =
-  | { ok: true; state: RunState; effects: RunEffect[]; duplicate: boolean }
-  | { ok: false; refusal: Refusal };
+  | { ok: true; state: RunState; run: LoadedRun; effects: RunEffect[]; duplicate: boolean }
+  | { ok: false; refusal: Refusal; run?: LoadedRun };
+
+/**
+ * Builds the command from the run as loaded under its lock (so a click loads the run once), or
+ * null when the click does not fit the run (a stale or foreign button).
+ */
+export type CommandBuilder = (loaded: LoadedRun) => RunCommand | null | Promise<RunCommand | null>;
+
+const NOT_MATCHING: Refusal = {
+  code: 'run.button_mismatch',
+  message: 'This button does not match the run any more; nothing was changed.',
+};
 
 /**
  * Applies a command exactly once per idempotency key. Three round trips inside the transaction's
@@ -23,25 +35,27 @@ export type CommandResult =
  */
 export async function executeCommand(
   deps: RunDeps,
-  input: { runId: string; command: RunCommand; idempotencyKey: string | null },
+  input: { runId: string; command: RunCommand | CommandBuilder; idempotencyKey: string | null },
 ): Promise<CommandResult> {
   return inTransaction(deps.db, async (tx) => {
     const loaded = await deps.runs.loadRun(tx, input.runId, 'update', input.idempotencyKey);
     if (!loaded) return { ok: false, refusal: { code: 'run.not_found', message: 'no such run' } };
-    if (loaded.seenKey) return { ok: true, state: loaded.state, effects: [], duplicate: true };
+    if (loaded.seenKey) return { ok: true, state: loaded.state, run: loaded, effects: [], duplicate: true };
+    const command = typeof input.command === 'function' ? await input.command(loaded) : input.command;
+    if (!command) return { ok: false, refusal: NOT_MATCHING, run: loaded };
     const now = deps.clock.now();
-    const result = applyCommand(loaded.runbook, loaded.state, input.command, now);
-    if (!result.ok) return result;
+    const result = applyCommand(loaded.runbook, loaded.state, command, now);
+    if (!result.ok) return { ...result, run: loaded };
     if (result.events.length === 0 && result.effects.length === 0) {
-      return { ok: true, state: loaded.state, effects: [], duplicate: false };
+      return { ok: true, state: loaded.state, run: loaded, effects: [], duplicate: false };
     }
     const at = now.toISOString();
     await executeWrites(tx, [
       ...deps.runs.saveRunWrites(tx, loaded.runbook, loaded.state, result.state, loaded.version),
       deps.journal.appendCommandWrite(tx, {
         runId: input.runId,
-        command: input.command.type,
-        actor: 'userId' in input.command ? input.command.userId : null,
+        command: command.type,
+        actor: 'userId' in command ? command.userId : null,
         at,
         idempotencyKey: input.idempotencyKey,
         events: result.events,
@@ -49,6 +63,7 @@ export async function executeCommand(
       ...deps.journal.effectWrites(tx, input.runId, result.effects, at),
       ...(ACTIVE_STATUSES.includes(result.state.status) ? [] : [deps.locks.releaseWrite(tx, input.runId)]),
     ]);
-    return { ok: true, state: result.state, effects: result.effects, duplicate: false };
+    const run: LoadedRun = { ...loaded, state: result.state, version: loaded.version + 1, seenKey: false };
+    return { ok: true, state: result.state, run, effects: result.effects, duplicate: false };
   });
 }

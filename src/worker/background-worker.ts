@@ -1,16 +1,15 @@
-// The background loop of a bot process: fires due timers and carries out Slack work nobody has
-// done yet (after a crash, a Slack outage, or work another replica left). Safe to run in every replica.
+// The background loop of a bot process: fires due timers and hands the Slack work nobody is doing
+// (after a crash, a Slack outage, or work another replica left) to the run queue. Safe in every replica.
 import type { Logger } from 'pino';
-import type { OutboxRepository } from '../db/outbox.repository.js';
+import type { RunQueue } from '../slack/sync/run-queue.js';
 import type { RunDeps } from '../usecases/deps.js';
 import { fireDueTimers } from '../usecases/fire-due-timers.js';
 
 /** What the loop needs. */
 export interface WorkerDeps {
   runDeps: RunDeps;
-  outbox: OutboxRepository;
   logger: Logger;
-  sync(runId: string): Promise<void>;
+  queue: Pick<RunQueue, 'sync' | 'poll'>;
   pollMs: number;
 }
 
@@ -23,9 +22,8 @@ export function createBackgroundWorker(deps: WorkerDeps) {
   async function tick(): Promise<void> {
     try {
       const fired = await fireDueTimers(deps.runDeps);
-      const runs = new Set(fired.map((f) => f.runId));
-      for (const runId of await deps.outbox.runsWithWork(deps.runDeps.clock.now(), 50)) runs.add(runId);
-      for (const runId of runs) await deps.sync(runId);
+      await Promise.all([...new Set(fired.map((f) => f.runId))].map((runId) => deps.queue.sync(runId)));
+      await deps.queue.poll();
     } catch (err) {
       deps.logger.error({ err }, 'background pass failed; trying again');
     }

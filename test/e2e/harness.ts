@@ -125,7 +125,7 @@ export async function startHarness(options: HarnessOptions) {
       return bot;
     },
     async command(text: string, userId = 'U0ALICE', channelId = CHANNEL) {
-      const responseUrl = slack.responseUrl();
+      const responseUrl = slack.responseUrl(undefined, { channel: channelId, user: userId });
       const res = await postToApp(url(), slashCommandBody({ text, userId, channelId, responseUrl }), {
         secret: SECRET,
       });
@@ -134,7 +134,7 @@ export async function startHarness(options: HarnessOptions) {
     },
     /** The signed body of a click, and where its private answers land. */
     clickBody(button: FoundButton, userId: string, message: { channel: string; ts: string }) {
-      const responseUrl = slack.responseUrl();
+      const responseUrl = slack.responseUrl(undefined, { channel: message.channel, ts: message.ts, user: userId });
       const body = blockActionsBody({
         userId,
         channelId: message.channel,

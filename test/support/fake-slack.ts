@@ -48,12 +48,23 @@ export interface FakeCall {
   error: string | null;
 }
 
-/** One post to a `response_url`. */
+/** One post to a `response_url`. `effect` says what it did to the message the URL belongs to. */
 export interface FakeResponse {
   id: string;
   body: Json;
   at: number;
+  effect: 'ephemeral' | 'in_channel' | 'replaced' | 'deleted';
 }
+
+/** The message and person a `response_url` belongs to (a click's message, a command's channel). */
+export interface ResponseTarget {
+  channel: string;
+  ts?: string;
+  user?: string;
+}
+
+/** Slack keeps a response_url usable for 30 minutes. */
+const RESPONSE_URL_TTL_MS = 30 * 60_000;
 
 export class FakeSlack {
   /** Base URL for `slackApiUrl`, with trailing slash: `http://127.0.0.1:PORT/api/`. */
@@ -66,6 +77,7 @@ export class FakeSlack {
   private readonly now: () => number;
   private readonly allowed: Set<string>;
   private readonly responsePosts: FakeResponse[] = [];
+  private readonly responseTargets = new Map<string, ResponseTarget & { created: number }>();
   private responseIds = 0;
 
   constructor(
@@ -159,13 +171,24 @@ export class FakeSlack {
     for (const id of ids) this.allowed.add(id);
   }
 
-  /** An absolute `response_url` on the fake; posts to it are kept under `id`. */
-  responseUrl(id = `R${++this.responseIds}`): string {
+  /**
+   * An absolute `response_url` on the fake; posts to it are kept under `id`. With a `target` (the
+   * clicked message), `replace_original` and `delete_original` change that message as on Slack.
+   */
+  responseUrl(id = `R${++this.responseIds}`, target?: ResponseTarget): string {
+    if (target) this.responseTargets.set(id, { ...target, created: this.now() });
     return `${this.origin}/response/${encodeURIComponent(id)}`;
   }
 
-  /** What was posted to response URLs (to one `id`, or all). */
+  /** What was said through response URLs (to one `id`, or all): private and channel answers. */
   responses(id?: string): FakeResponse[] {
+    return this.responsePosts.filter(
+      (r) => (id === undefined || r.id === id) && (r.effect === 'ephemeral' || r.effect === 'in_channel'),
+    );
+  }
+
+  /** Every accepted response_url post, replacements and deletions of the original included. */
+  responseWrites(id?: string): FakeResponse[] {
     return this.responsePosts.filter((r) => id === undefined || r.id === id);
   }
 
@@ -288,18 +311,39 @@ export class FakeSlack {
 
   private async onResponseUrl(id: string, body: Json, res: ServerResponse): Promise<void> {
     const at = this.now();
-    if (await this.misbehave('response_url', res)) return;
-    if (this.responses(id).length >= (this.options.responseUrlMaxUses ?? 5)) {
-      return send(res, 404, { ok: false, error: 'used_url' });
+    const call: FakeCall = { method: 'response_url', body, at, token: null, status: null, error: null };
+    this.calls.push(call);
+    const answer = (status: number, error: string | null) => {
+      call.status = status;
+      call.error = error;
+      send(res, status, error ? { ok: false, error } : { ok: true });
+    };
+    const faulted = await this.misbehave('response_url', res);
+    if (faulted) return void Object.assign(call, faulted);
+    const target = this.responseTargets.get(id);
+    if (this.responseWrites(id).length >= (this.options.responseUrlMaxUses ?? 5)) return answer(404, 'used_url');
+    if (target && at - target.created > RESPONSE_URL_TTL_MS) return answer(404, 'expired_url');
+    const flag = (v: unknown) => v === true || v === 'true';
+    let effect: FakeResponse['effect'] = body.response_type === 'in_channel' ? 'in_channel' : 'ephemeral';
+    if (target?.ts && flag(body.delete_original)) {
+      const removed = this.state.handle('chat.delete', { channel: target.channel, ts: target.ts });
+      if (removed?.ok !== true) return answer(404, 'message_not_found');
+      effect = 'deleted';
+    } else if (target?.ts && flag(body.replace_original)) {
+      const { replace_original: _r, response_type: _t, ...content } = body;
+      const replaced = this.state.handle('chat.update', { ...content, channel: target.channel, ts: target.ts });
+      if (replaced?.ok !== true) return answer(replaced?.error === 'message_not_found' ? 404 : 400, String(replaced?.error));
+      effect = 'replaced';
+    } else {
+      this.state.checkMentions('response_url', {
+        channel: target?.channel ?? '',
+        ts: id,
+        text: typeof body.text === 'string' ? body.text : '',
+        blocks: Array.isArray(body.blocks) ? body.blocks : [],
+      });
     }
-    this.responsePosts.push({ id, body, at });
-    this.state.checkMentions('response_url', {
-      channel: '',
-      ts: id,
-      text: typeof body.text === 'string' ? body.text : '',
-      blocks: Array.isArray(body.blocks) ? body.blocks : [],
-    });
-    send(res, 200, { ok: true });
+    this.responsePosts.push({ id, body, at, effect });
+    answer(200, null);
   }
 
   /** Applies delay, hang and scripted faults; returns what was answered when a fault replaced the result. */

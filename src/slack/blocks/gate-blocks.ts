@@ -22,7 +22,7 @@ export function buildGateUnit(view: RunView, gate: Gate, buttons: boolean): Unit
   const key = gate.approvals[0]?.id ?? `gate${gate.position}`;
   const intro = isGateComplete(view.state, gate) ? SIGNED : WAITING;
   const head: Item = {
-    blocks: [section(intro, `${key}:g:${view.version}`)],
+    blocks: [section(intro, `${key}:g`)],
     bound: { blocks: 1, chars: Math.max(SIGNED.length, WAITING.length) },
   };
   return [head, ...gate.approvals.map((approval) => buildSlotItem(view, approval, buttons))];
@@ -70,5 +70,5 @@ function renderSlot(
         style: 'primary',
       })
     : undefined;
-  return section(text, `${approval.id}:${view.version}`, approve);
+  return section(text, `${approval.id}`, approve);
 }

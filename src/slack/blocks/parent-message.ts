@@ -11,6 +11,7 @@ import {
 } from '../../runs/progress.js';
 import { code, escapeText, truncate } from '../escape.js';
 import { ACTIONS, encodeValue } from '../ids.js';
+import { stampBlockIds } from './block-ids.js';
 import { actions, button, confirmDialog, context, header, section } from './elements.js';
 import { formatDuration, formatProgress, formatTime, statusOf, who } from './format.js';
 import { buildSlotItem } from './gate-blocks.js';
@@ -27,7 +28,7 @@ export function buildParentMessage(view: RunView): RenderedMessage {
   const status = statusOf(state.status);
   const title = fillPlaceholders(runbook.title, valuesOf(view)) || view.runbookName;
   const { done, total } = progressOf(runbook, state);
-  const id = (suffix: string) => `parent:${suffix}:${view.version}`;
+  const id = (suffix: string) => `parent:${suffix}`;
   const rehearsal = state.rehearsal ? ' (rehearsal)' : '';
   const headline =
     state.status === 'rolling_back'
@@ -46,7 +47,7 @@ export function buildParentMessage(view: RunView): RenderedMessage {
   if (abort) blocks.push(section(abort, id('x')));
   blocks.push(actions(runButtons(view), id('a')));
   const text = `${status.emoji} ${escapeText(title)}: ${status.label}${rehearsal} · ${done}/${total} steps done`;
-  return { text: truncateMrkdwn(text, LIMITS.fallbackText), blocks };
+  return stampBlockIds({ text: truncateMrkdwn(text, LIMITS.fallbackText), blocks });
 }
 
 function summaryOf(view: RunView): string {
@@ -66,10 +67,21 @@ function summaryOf(view: RunView): string {
     const title = fillPlaceholders(phase.title, valuesOf(view)) || 'Steps';
     lines.push(`*Current phase* ${escapeText(truncate(title, 100))}`);
   }
-  const end = state.finishedAt ? Date.parse(state.finishedAt) : view.now.getTime();
-  const finished = state.finishedAt ? ` · finished at ${formatTime(state.finishedAt)}` : '';
-  lines.push(`*Elapsed* ${formatDuration(end - Date.parse(state.startedAt))}${finished}`);
+  lines.push(elapsedLine(state.startedAt, state.finishedAt));
   return lines.join('\n');
+}
+
+/**
+ * While the run goes on, Slack counts the elapsed time itself (`{ago}`), so the message does not
+ * have to be re-sent every minute to stay true; once finished it is a fixed duration.
+ */
+function elapsedLine(startedAt: string, finishedAt: string | null): string {
+  if (finishedAt) {
+    const took = formatDuration(Date.parse(finishedAt) - Date.parse(startedAt));
+    return `*Elapsed* ${took} · finished at ${formatTime(finishedAt)}`;
+  }
+  const epoch = Math.floor(Date.parse(startedAt) / 1000);
+  return `*Elapsed* started <!date^${epoch}^{ago}|at ${formatTime(startedAt)}>`;
 }
 
 function versionLine(view: RunView): string {
@@ -85,7 +97,7 @@ function gateBlocks(view: RunView): KnownBlock[] {
   const open = gate.approvals.filter((a) => missingSignatures(view.state, a, requiredFor(view.state, a)) > 0);
   const more = open.length > MAX_SLOTS ? ` (${open.length - MAX_SLOTS} more in the thread)` : '';
   return [
-    section(`🔒 *Waiting for approval* from ${waitingRoles(view)}${more}`, `parent:g:${view.version}`),
+    section(`🔒 *Waiting for approval* from ${waitingRoles(view)}${more}`, `parent:g`),
     // Signers are listed in the thread; the parent stays short.
     ...open.slice(0, MAX_SLOTS).flatMap((a) => buildSlotItem(view, a, true, false).blocks),
   ];

@@ -11,6 +11,7 @@ import {
   isRollingBack,
 } from '../../runs/progress.js';
 import { escapeText } from '../escape.js';
+import { stampBlockIds } from './block-ids.js';
 import { context, header } from './elements.js';
 import { formatTime } from './format.js';
 import { buildGateUnit } from './gate-blocks.js';
@@ -37,7 +38,7 @@ export function buildPhaseMessages(view: RunView, phaseIndex: number): RenderedM
     const title = titleOf(view, phase, collapsed);
     const heading = `${title}${part ? ` (${k + 1}/${part.count})` : ''}`;
     const note = describePhase(view, phase, phaseIndex, part);
-    return {
+    return stampBlockIds({
       text: truncateMrkdwn(
         escapeText(
           `${fillPlaceholders(view.runbook.title, valuesOf(view))} · ${heading}: ${progressLine(view, phase)}`,
@@ -45,11 +46,11 @@ export function buildPhaseMessages(view: RunView, phaseIndex: number): RenderedM
         LIMITS.fallbackText,
       ),
       blocks: [
-        header(heading, `${phase.id}:h${k}:${view.version}`),
-        context(truncateMrkdwn(note, HEAD_CONTEXT), `${phase.id}:c${k}:${view.version}`),
+        header(heading, `${phase.id}:h${k}`),
+        context(truncateMrkdwn(note, HEAD_CONTEXT), `${phase.id}:c${k}`),
         ...blocks,
       ],
-    };
+    });
   });
 }
 

@@ -35,9 +35,7 @@ export function buildStepUnit(
   const waiting = Boolean(st?.waitEndsAt && Date.parse(st.waitEndsAt) > view.now.getTime());
   const prefix = `${indentOf(step.depth)}${stepEmoji(st?.status ?? 'pending', waiting)} `;
   const texts = contentOf(step, values);
-  const sections = texts.map((text, i) =>
-    section(i === 0 ? prefix + text : text, `${step.id}:t${i}:${view.version}`),
-  );
+  const sections = texts.map((text, i) => section(i === 0 ? prefix + text : text, `${step.id}:t${i}`));
   const tail = st ? buildStepTail(view, step, st, flags) : [];
   const tailBound = maxSize(syntheticTails(view, step).map(sizeOf));
   return sections.map((block, i): Item => {

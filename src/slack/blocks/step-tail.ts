@@ -27,7 +27,7 @@ export function buildStepTail(view: RunView, step: Step, st: StepState, flags: S
   const undoable = flags.active && flags.inMode;
   const value = encodeValue({ runId: view.runId, stepId: step.id });
   const undo = undoable ? button({ text: 'Undo', actionId: ACTIONS.stepUndo, value }) : undefined;
-  const id = (suffix: string) => `${step.id}:${suffix}:${view.version}`;
+  const id = (suffix: string) => `${step.id}:${suffix}`;
   if (st.status === 'done' || st.status === 'skipped') {
     const verb = st.status === 'done' ? 'Done' : 'Skipped';
     return [section(`${stepEmoji(st.status, false)} ${verb}${byLine(st)}${proofOf(st)}`, id('s'), undo)];

@@ -36,10 +36,11 @@ export async function shareReport(
 /** `files.uploadV2` by hand: ask for an upload URL, send the bytes there, then share the file in the thread. */
 async function uploadFile(writer: SlackWriter, report: ReportForSlack, to: ReportDestination): Promise<void> {
   const bytes = Buffer.from(report.markdown, 'utf8');
-  const { upload_url: url, file_id: id } = await writer.call<{ upload_url?: string; file_id?: string }>(
-    'files.getUploadURLExternal',
-    { filename: report.fileName, length: bytes.length, snippet_type: 'markdown' },
-  );
+  const { upload_url: url, file_id: id } = await writer.files.uploadUrl({
+    filename: report.fileName,
+    length: bytes.length,
+    snippet_type: 'markdown',
+  });
   if (!url || !id) throw new Error('files.getUploadURLExternal gave no upload URL');
   const res = await fetch(url, {
     method: 'POST',
@@ -49,7 +50,7 @@ async function uploadFile(writer: SlackWriter, report: ReportForSlack, to: Repor
     signal: AbortSignal.timeout(10_000),
   });
   if (!res.ok) throw new Error(`the file upload answered HTTP ${res.status}`);
-  await writer.call('files.completeUploadExternal', {
+  await writer.files.complete({
     files: JSON.stringify([{ id, title: report.title }]),
     channel_id: to.channel,
     ...(to.threadTs ? { thread_ts: to.threadTs } : {}),

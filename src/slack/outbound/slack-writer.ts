@@ -1,6 +1,8 @@
-// The one outbound path for every Slack write. It paces posts per channel, coalesces updates of
-// one message (the latest render wins, the last one is always sent), handles 429 itself (honouring
-// Retry-After for that method only), and bounds every call with a timeout and a short retry.
+// The one path for every Slack Web API call. It paces posts per channel, handles 429 itself
+// (honouring Retry-After for that method only), backs off per method while a method keeps failing
+// (at most about one call a second, so an outage is not hammered), and bounds every call with a
+// timeout and a short retry. The chat.update budget and the order of writes to one message live in
+// src/slack/sync/ (message-writes.ts, update-budget.ts): this file only carries calls.
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 
@@ -27,61 +29,62 @@ export interface WriterTiming {
 export const DEFAULT_TIMING: WriterTiming = {
   postIntervalMs: 1000,
   updateIntervalMs: 1000,
-  maxAttempts: 5,
+  maxAttempts: 3,
   maxRetryAfterMs: 60_000,
   updatesPerMinute: 40,
 };
 
+/** Longest pause between two calls of a method that keeps failing. */
+const MAX_BACKOFF_MS = 1000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A response_url post that Slack refused or that could not be sent. */
+export class ResponseUrlError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+  ) {
+    super(`response_url answered ${status} ${error}`);
+  }
+}
 
 /** Creates the writer over a WebClient built with `rejectRateLimitedCalls: true`. */
 export function createSlackWriter(client: WebClient, logger: Logger, timing: WriterTiming = DEFAULT_TIMING) {
   const channelQueues = new Map<string, Promise<unknown>>();
   const lastPostAt = new Map<string, number>();
   const pausedUntil = new Map<string, number>();
-  const pendingUpdates = new Map<
-    string,
-    { content: MessageContent; waiters: (() => void)[]; failures: ((e: unknown) => void)[] }
-  >();
-  const lastUpdateAt = new Map<string, number>();
-  // A token bucket for chat.update across the workspace: a burst of 10, then updatesPerMinute.
-  const burst = Math.min(10, timing.updatesPerMinute);
-  let tokens = burst;
-  let refilledAt = Date.now();
-  async function updateToken(): Promise<void> {
-    for (;;) {
-      const now = Date.now();
-      tokens = Math.min(burst, tokens + ((now - refilledAt) * timing.updatesPerMinute) / 60_000);
-      refilledAt = now;
-      if (tokens >= 1) {
-        tokens -= 1;
-        return;
-      }
-      await sleep(Math.ceil(((1 - tokens) * 60_000) / timing.updatesPerMinute));
-    }
+  const failures = new Map<string, number>();
+
+  /** While a method keeps failing, its calls are spaced out (doubling up to MAX_BACKOFF_MS). */
+  function noteFailure(method: string): void {
+    const n = (failures.get(method) ?? 0) + 1;
+    failures.set(method, n);
+    const ms = Math.min(50 * 2 ** n, MAX_BACKOFF_MS);
+    pausedUntil.set(method, Math.max(pausedUntil.get(method) ?? 0, Date.now() + ms));
   }
 
-  /** Calls a Web API method with our own 429 handling. */
+  /** Calls a Web API method with our own 429 handling and per-method back-off. */
   async function call<T>(method: string, args: Record<string, unknown>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const wait = (pausedUntil.get(method) ?? 0) - Date.now();
-      if (wait > 0) await sleep(wait);
+      for (let wait = (pausedUntil.get(method) ?? 0) - Date.now(); wait > 0; ) {
+        await sleep(wait);
+        wait = (pausedUntil.get(method) ?? 0) - Date.now();
+      }
       try {
-        return (await client.apiCall(method, args)) as T;
+        const result = (await client.apiCall(method, args)) as T;
+        failures.delete(method);
+        return result;
       } catch (error) {
-        const e = error as { code?: string; retryAfter?: number; data?: { error?: string } };
-        if (e.code === ErrorCode.RateLimitedError && attempt < timing.maxAttempts) {
+        const e = error as { code?: string; retryAfter?: number };
+        if (e.code === ErrorCode.RateLimitedError) {
           const ms = Math.min((e.retryAfter ?? 1) * 1000, timing.maxRetryAfterMs);
           pausedUntil.set(method, Date.now() + ms);
           logger.warn({ method, retryAfterMs: ms, attempt }, 'Slack rate limited us; waiting');
-          continue;
-        }
-        if (
-          (e.code === ErrorCode.RequestError || e.code === ErrorCode.HTTPError) &&
-          attempt < timing.maxAttempts
-        ) {
-          await sleep(Math.min(250 * 2 ** attempt, 4000));
-          continue;
+          if (attempt < timing.maxAttempts) continue;
+        } else if (e.code === ErrorCode.RequestError || e.code === ErrorCode.HTTPError) {
+          noteFailure(method);
+          if (attempt < timing.maxAttempts) continue;
         }
         throw error;
       }
@@ -125,47 +128,64 @@ export function createSlackWriter(client: WebClient, logger: Logger, timing: Wri
     });
   }
 
+  /** One chat.update; callers go through the message writes, which order and budget them. */
+  async function update(channel: string, ts: string, content: MessageContent): Promise<void> {
+    await call('chat.update', { channel, ts, ...content });
+  }
+
   /**
-   * Updates a message. Updates of one message are coalesced: while one waits for its turn, a
-   * newer one replaces it, and every caller is settled when the latest content reached Slack.
+   * Posts to an interaction's response_url (no Web API budget; Slack allows 5 uses in 30 minutes).
+   * Throws ResponseUrlError when Slack refuses it, so the caller can fall back to chat.update.
    */
-  function update(channel: string, ts: string, content: MessageContent): Promise<void> {
-    const key = `${channel}:${ts}`;
-    const pending = pendingUpdates.get(key);
-    return new Promise<void>((resolve, reject) => {
-      if (pending) {
-        pending.content = content;
-        pending.waiters.push(resolve);
-        pending.failures.push(reject);
-        return;
-      }
-      const entry = { content, waiters: [resolve], failures: [reject] };
-      pendingUpdates.set(key, entry);
-      void (async () => {
-        const gap = (lastUpdateAt.get(key) ?? 0) + timing.updateIntervalMs - Date.now();
-        if (gap > 0) await sleep(gap);
-        // Newer content may still replace ours while we wait for the workspace budget.
-        await updateToken();
-        pendingUpdates.delete(key);
-        try {
-          await call('chat.update', { channel, ts, ...entry.content });
-          lastUpdateAt.set(key, Date.now());
-          for (const w of entry.waiters) w();
-        } catch (error) {
-          for (const f of entry.failures) f(error);
-        }
-      })();
-    });
+  async function respond(url: string, body: Record<string, unknown>): Promise<void> {
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify(body),
+        redirect: 'error',
+        signal: AbortSignal.timeout(5000),
+      });
+    } catch (error) {
+      throw new ResponseUrlError(0, (error as Error).name || 'request_failed');
+    }
+    const text = await res.text().catch(() => '');
+    let parsed: { ok?: boolean; error?: string } = {};
+    try {
+      parsed = JSON.parse(text) as typeof parsed;
+    } catch {
+      // Slack answers `ok` as plain text on success.
+    }
+    if (!res.ok || parsed.ok === false)
+      throw new ResponseUrlError(res.status, parsed.error ?? text.slice(0, 100));
   }
 
   return {
-    call,
     post,
     update,
+    respond,
     postEphemeral: (channel: string, user: string, content: MessageContent) =>
       call('chat.postEphemeral', { channel, user, ...content }),
     openView: (triggerId: string, view: unknown) => call('views.open', { trigger_id: triggerId, view }),
     publishHome: (userId: string, view: unknown) => call('views.publish', { user_id: userId, view }),
+    /** Reads: who is who and where things are (no message is changed by these). */
+    reads: {
+      userByEmail: (email: string) => call<{ user?: { id?: string } }>('users.lookupByEmail', { email }),
+      usergroups: () => call<{ usergroups?: { id: string; handle: string }[] }>('usergroups.list', {}),
+      usergroupMembers: (usergroup: string) =>
+        call<{ users?: string[] }>('usergroups.users.list', { usergroup }),
+      permalink: (channel: string, ts: string) =>
+        call<{ permalink?: string }>('chat.getPermalink', { channel, message_ts: ts }),
+      openDm: (userId: string) =>
+        call<{ channel?: { id?: string } }>('conversations.open', { users: userId }),
+    },
+    /** Slack's external file upload, in its two Web API steps. */
+    files: {
+      uploadUrl: (args: { filename: string; length: number; snippet_type: string }) =>
+        call<{ upload_url?: string; file_id?: string }>('files.getUploadURLExternal', args),
+      complete: (args: Record<string, unknown>) => call('files.completeUploadExternal', args),
+    },
   };
 }
 

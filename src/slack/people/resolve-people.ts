@@ -25,7 +25,7 @@ export function createPeopleResolver(writer: SlackWriter, getDirectory: () => Di
   async function byEmail(email: string): Promise<string | null> {
     const [id] = await cached(`email:${email.toLowerCase()}`, async () => {
       try {
-        const res = await writer.call<{ user?: { id?: string } }>('users.lookupByEmail', { email });
+        const res = await writer.reads.userByEmail(email);
         return res.user?.id ? [res.user.id] : [];
       } catch {
         return [];
@@ -40,10 +40,7 @@ export function createPeopleResolver(writer: SlackWriter, getDirectory: () => Di
     const handle = group.replace(/^@/, '');
     const [id] = await cached(`group-id:${handle}`, async () => {
       try {
-        const res = await writer.call<{ usergroups?: { id: string; handle: string }[] }>(
-          'usergroups.list',
-          {},
-        );
+        const res = await writer.reads.usergroups();
         const found = res.usergroups?.find((g) => g.handle === handle);
         return found ? [found.id] : [];
       } catch {
@@ -58,7 +55,7 @@ export function createPeopleResolver(writer: SlackWriter, getDirectory: () => Di
     if (!id) return [];
     return cached(`group:${id}`, async () => {
       try {
-        const res = await writer.call<{ users?: string[] }>('usergroups.users.list', { usergroup: id });
+        const res = await writer.reads.usergroupMembers(id);
         return res.users ?? [];
       } catch {
         return [];

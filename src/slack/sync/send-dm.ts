@@ -54,16 +54,33 @@ export function createDmSender(writer: SlackWriter) {
   return async (
     loaded: LoadedRun,
     effect: Extract<RunEffect, { type: 'dm_contact' }>,
-    threadLink: string | null,
+    threadLink: string,
   ): Promise<void> => {
     let channel = channels.get(effect.userId);
     if (!channel) {
-      const opened = await writer.call<{ channel?: { id?: string } }>('conversations.open', {
-        users: effect.userId,
-      });
+      const opened = await writer.reads.openDm(effect.userId);
       channel = opened.channel?.id ?? effect.userId;
       channels.set(effect.userId, channel);
     }
     await writer.post(channel, buildEscalationDm(loaded, effect, threadLink));
+  };
+}
+
+/** The page once acknowledged: who took it and when, and no button any more. Pure. */
+export function buildAcknowledgedDm(
+  loaded: LoadedRun,
+  userId: string,
+  at: Date,
+): { text: string; blocks: KnownBlock[] } {
+  const { runbook, state, meta } = loaded;
+  const time = at.toISOString().slice(11, 16);
+  const line =
+    `✅ *Rollback of ${escapeText(runbook.title)}* (${escapeText(state.environment)}) in <#${meta.channelId}>\n` +
+    `Acknowledged by ${mention(userId)} at ${time} UTC. The thread has the rollback steps.`;
+  return {
+    text: `Rollback of ${escapeText(runbook.title)} (${escapeText(state.environment)}): acknowledged`,
+    blocks: [
+      { type: 'section', block_id: 'page:acknowledged', text: { type: 'mrkdwn', text: line.slice(0, 2900) } },
+    ],
   };
 }

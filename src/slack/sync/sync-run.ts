@@ -1,6 +1,7 @@
 // Carries out a run's Slack work after commit: posts the parent and phase messages, notices and DMs,
-// and brings every posted message up to the committed state. One worker per run at a time.
-import { createHash } from 'node:crypto';
+// and brings every posted message up to the committed state. One worker per run at a time (outbox
+// claims under a short lease that is renewed while the work goes on).
+import { ErrorCode } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/client.js';
 import type { OutboxItem, OutboxRepository } from '../../db/outbox.repository.js';
@@ -10,20 +11,9 @@ import type { RunEffect } from '../../runs/index.js';
 import type { Clock } from '../../shared/clock.js';
 import { buildNotice } from '../notices/build-notice.js';
 import type { MessageContent, SlackWriter } from '../outbound/slack-writer.js';
-
-/** What a run looks like to the renderers. */
-export interface RunViewInput {
-  loaded: LoadedRun;
-  contentHash: string;
-  gitCommit: string | null;
-  now: Date;
-}
-
-/** The renderers sync uses (pure; injected so this module does not depend on their files). */
-export interface Renderers {
-  parent(input: RunViewInput): MessageContent;
-  phase(input: RunViewInput, phaseIndex: number): MessageContent[];
-}
+import { hashOf, type MessageWrites } from './message-writes.js';
+import { renderParent, renderPhase, renderStored } from './render-run.js';
+import { PRIORITY } from './update-budget.js';
 
 /** What sync needs. */
 export interface SyncDeps {
@@ -32,40 +22,51 @@ export interface SyncDeps {
   outbox: OutboxRepository;
   messages: SlackMessagesRepository;
   writer: SlackWriter;
+  writes: MessageWrites;
   logger: Logger;
   clock: Clock;
   workerId: string;
-  render: Renderers;
-  /** Sends an escalation DM (issue 6 wires it; without it a DM effect is logged and dropped). */
-  sendDm?: (
-    loaded: LoadedRun,
-    effect: Extract<RunEffect, { type: 'dm_contact' }>,
-    threadLink: string | null,
-  ) => Promise<void>;
-  snapshotInfo(loaded: LoadedRun): Promise<{ contentHash: string; gitCommit: string | null }>;
+  sendDm(loaded: LoadedRun, effect: Extract<RunEffect, { type: 'dm_contact' }>, link: string): Promise<void>;
 }
 
-const LEASE_MS = 60_000;
-const MAX_ATTEMPTS = 8;
+/** Options of one sync. */
+export interface SyncOptions {
+  /** Re-render every posted message even with no pending work (catch-up after a restart). */
+  refresh?: boolean;
+  /** The run as a command just committed it: spares a load. */
+  loaded?: LoadedRun;
+  /** The change must show at once (a rollback takes the forward buttons away): front of the budget. */
+  urgent?: boolean;
+}
 
-const hashOf = (content: MessageContent) => createHash('sha1').update(JSON.stringify(content)).digest('hex');
+/** A lease is short and renewed, so a crashed process's work is taken over within seconds. */
+export const LEASE_MS = 10_000;
+const RENEW_MS = 3_000;
+/** Slack refusing an item's payload (not an outage) this often means it never will: it is dropped. */
+const MAX_REFUSALS = 8;
 
 /**
  * Syncs one run, and goes on while its commands keep adding work: whoever holds a run's work
  * carries out what arrives meanwhile, so clicks are never left to wait for the poller.
- * `refresh` re-renders every posted message even with no pending work (catch-up after a restart).
  */
-export async function syncRun(
-  deps: SyncDeps,
-  runId: string,
-  options: { refresh?: boolean } = {},
-): Promise<void> {
+export async function syncRun(deps: SyncDeps, runId: string, options: SyncOptions = {}): Promise<void> {
   let refresh = Boolean(options.refresh);
-  for (let round = 0; round < 100; round++) {
-    const items = await deps.outbox.claimRun(runId, deps.workerId, deps.clock.now(), LEASE_MS);
-    if (items.length === 0 && !refresh) return;
-    await syncOnce(deps, runId, items, refresh);
-    refresh = false;
+  let hint = options.loaded;
+  let urgent = Boolean(options.urgent);
+  const renew = setInterval(() => {
+    void deps.outbox.renew(runId, deps.workerId, deps.clock.now(), LEASE_MS).catch(() => undefined);
+  }, RENEW_MS);
+  try {
+    for (let round = 0; round < 100; round++) {
+      const items = await deps.outbox.claimRun(runId, deps.workerId, deps.clock.now(), LEASE_MS);
+      if (items.length === 0 && !refresh && !hint) return;
+      await syncOnce(deps, runId, items, { refresh: refresh || Boolean(hint), loaded: hint, urgent });
+      refresh = false;
+      hint = undefined;
+      urgent = false;
+    }
+  } finally {
+    clearInterval(renew);
   }
 }
 
@@ -73,102 +74,126 @@ async function syncOnce(
   deps: SyncDeps,
   runId: string,
   items: OutboxItem[],
-  refreshAll: boolean,
+  options: { refresh: boolean; loaded: LoadedRun | undefined; urgent: boolean },
 ): Promise<void> {
   // Items that reached Slack are marked done one by one, so a later failure in the same batch
   // never makes a notice, a phase message or a DM go out twice.
   const done = new Set<number>();
-  const finish = async (item: OutboxItem) => {
-    await deps.outbox.markDone([item.id], deps.clock.now());
-    done.add(item.id);
-  };
   try {
-    const loaded = await deps.runs.loadRun(deps.db, runId);
+    const loaded = options.loaded ?? (await deps.runs.loadRun(deps.db, runId));
     if (!loaded) return;
-    const input: RunViewInput = { loaded, now: deps.clock.now(), ...(await deps.snapshotInfo(loaded)) };
+    const now = deps.clock.now();
     const stored = await deps.messages.forRun(runId);
-    const parent = await ensureParent(deps, input, stored);
-    const threadLink = async () => {
-      try {
-        const res = await deps.writer.call<{ permalink?: string }>('chat.getPermalink', {
-          channel: parent.channelId,
-          message_ts: parent.ts,
-        });
-        if (res.permalink) return res.permalink;
-      } catch {
-        // A link Slack redirects from works everywhere; the permalink is only nicer.
-      }
-      return `https://slack.com/app_redirect?channel=${parent.channelId}&message_ts=${parent.ts}`;
-    };
-    let dirty = refreshAll;
+    const parent = await ensureParent(deps, loaded, now, stored);
+    let dirty = options.refresh;
     for (const item of items) {
-      const { effect } = item;
-      if (effect.type === 'render_run') {
-        dirty = true;
-        continue;
-      }
-      if (effect.type === 'post_phase') {
-        await ensurePhase(deps, input, stored, parent, effect.phaseIndex);
-        dirty = true;
-      } else if (effect.type === 'notify') {
-        const notice = buildNotice(effect.notice, loaded.runbook, loaded.state);
-        if (notice) await deps.writer.post(parent.channelId, notice, parent.ts);
-      } else if (effect.type === 'dm_contact') {
-        if (deps.sendDm) await deps.sendDm(loaded, effect, await threadLink());
-        else deps.logger.warn({ runId }, 'escalation DM not sent: no DM sender configured');
-      }
-      await finish(item);
+      dirty = (await carryOut(deps, loaded, now, stored, parent, item.effect)) || dirty;
+      await deps.outbox.markDone([item.id], deps.clock.now());
+      done.add(item.id);
     }
-    if (dirty) await refresh(deps, input, stored, parent);
+    if (dirty) await refresh(deps, { loaded, now, urgent: options.urgent }, stored, parent);
+  } catch (error) {
+    await failed(
+      deps,
+      runId,
+      items.filter((i) => !done.has(i.id)),
+      error,
+    );
+  }
+}
+
+/** Carries out one effect; true when the run's messages need a refresh. */
+async function carryOut(
+  deps: SyncDeps,
+  loaded: LoadedRun,
+  now: Date,
+  stored: StoredMessage[],
+  parent: StoredMessage,
+  effect: RunEffect,
+): Promise<boolean> {
+  if (effect.type === 'render_run') return true;
+  if (effect.type === 'post_phase') {
+    await ensurePhase(deps, loaded, now, stored, parent, effect.phaseIndex);
+    return true;
+  }
+  if (effect.type === 'notify') {
+    const notice = buildNotice(effect.notice, loaded.runbook, loaded.state);
+    if (notice) await deps.writer.post(parent.channelId, notice, parent.ts);
+  } else if (effect.type === 'dm_contact') {
+    await deps.sendDm(loaded, effect, await threadLink(deps, parent));
+  }
+  return false;
+}
+
+/** Slack work failed: transient failures are retried with a capped back-off, never dropped. */
+async function failed(deps: SyncDeps, runId: string, left: OutboxItem[], error: unknown): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  const refused = (error as { code?: string }).code === ErrorCode.PlatformError;
+  deps.logger.error({ err: error, runId }, 'Slack sync failed; it will be retried');
+  const give = refused ? left.filter((i) => i.attempts + 1 >= MAX_REFUSALS) : [];
+  const retry = left.filter((i) => !give.includes(i));
+  const attempts = Math.max(0, ...retry.map((i) => i.attempts));
+  const backoffMs = Math.min(250 * 2 ** attempts, 5_000);
+  await deps.outbox.markFailed(
+    retry.map((i) => i.id),
+    message,
+    new Date(deps.clock.now().getTime() + backoffMs),
+  );
+  if (give.length) {
+    deps.logger.error(
+      { runId, items: give.map((i) => i.effect.type) },
+      'Slack keeps refusing this work; dropped',
+    );
+    await deps.outbox.markFailed(
+      give.map((i) => i.id),
+      message,
+      null,
+    );
     await deps.outbox.markDone(
-      items.filter((i) => !done.has(i.id)).map((i) => i.id),
+      give.map((i) => i.id),
       deps.clock.now(),
     );
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    deps.logger.error({ err: error, runId }, 'Slack sync failed; it will be retried');
-    const left = items.filter((i) => !done.has(i.id));
-    const retry = left.filter((i) => i.attempts + 1 < MAX_ATTEMPTS).map((i) => i.id);
-    const give = left.filter((i) => i.attempts + 1 >= MAX_ATTEMPTS).map((i) => i.id);
-    await deps.outbox.markFailed(retry, message);
-    if (give.length) {
-      deps.logger.error(
-        { runId, items: give },
-        'giving up on Slack work after repeated failures; the next change re-renders the run',
-      );
-      await deps.outbox.markFailed(give, message);
-      await deps.outbox.markDone(give, deps.clock.now());
-    }
   }
+}
+
+async function threadLink(deps: SyncDeps, parent: StoredMessage): Promise<string> {
+  try {
+    const res = await deps.writer.reads.permalink(parent.channelId, parent.ts);
+    if (res.permalink) return res.permalink;
+  } catch {
+    // A link Slack redirects from works everywhere; the permalink is only nicer.
+  }
+  return `https://slack.com/app_redirect?channel=${parent.channelId}&message_ts=${parent.ts}`;
 }
 
 async function ensureParent(
   deps: SyncDeps,
-  input: RunViewInput,
+  loaded: LoadedRun,
+  now: Date,
   stored: StoredMessage[],
 ): Promise<StoredMessage> {
   const existing = stored.find((m) => m.kind === 'parent');
   if (existing) return existing;
-  const content = deps.render.parent(input);
-  const posted = await deps.writer.post(input.loaded.meta.channelId, content);
-  return remember(deps, input, stored, { kind: 'parent', phaseIndex: -1, part: 0 }, posted, content);
+  const content = renderParent(loaded, now);
+  const posted = await deps.writer.post(loaded.meta.channelId, content);
+  return remember(deps, loaded, stored, { kind: 'parent', phaseIndex: -1, part: 0 }, posted, content);
 }
 
 /** Stores where a just-posted message is, and what it showed. */
 async function remember(
   deps: SyncDeps,
-  input: RunViewInput,
+  loaded: LoadedRun,
   stored: StoredMessage[],
   where: { kind: string; phaseIndex: number; part: number },
   posted: { channel: string; ts: string },
   content: MessageContent,
 ): Promise<StoredMessage> {
   const row: StoredMessage = {
-    runId: input.loaded.meta.id,
+    runId: loaded.meta.id,
     ...where,
     channelId: posted.channel,
     ts: posted.ts,
-    renderedVersion: input.loaded.version,
+    renderedVersion: loaded.version,
     renderHash: hashOf(content),
     updatedAt: deps.clock.now().toISOString(),
   };
@@ -179,57 +204,43 @@ async function remember(
 
 async function ensurePhase(
   deps: SyncDeps,
-  input: RunViewInput,
+  loaded: LoadedRun,
+  now: Date,
   stored: StoredMessage[],
   parent: StoredMessage,
   phaseIndex: number,
 ): Promise<void> {
-  const parts = deps.render.phase(input, phaseIndex);
+  const parts = renderPhase(loaded, now, phaseIndex);
   for (const [part, content] of parts.entries()) {
     if (stored.some((m) => m.kind === 'phase' && m.phaseIndex === phaseIndex && m.part === part)) continue;
     const posted = await deps.writer.post(parent.channelId, content, parent.ts);
-    await remember(deps, input, stored, { kind: 'phase', phaseIndex, part }, posted, content);
+    await remember(deps, loaded, stored, { kind: 'phase', phaseIndex, part }, posted, content);
   }
 }
 
-/** Updates every posted message whose content changed since Slack last accepted it. */
+/**
+ * Brings every posted message to the committed state; the message writes skip what Slack already
+ * shows. The parent goes before the rest under the update budget.
+ */
 async function refresh(
   deps: SyncDeps,
-  input: RunViewInput,
+  at: { loaded: LoadedRun; now: Date; urgent: boolean },
   stored: StoredMessage[],
   parent: StoredMessage,
 ): Promise<void> {
-  const updates: { message: StoredMessage; content: MessageContent }[] = [
-    { message: parent, content: deps.render.parent(input) },
-  ];
-  const phases = [...new Set(stored.filter((m) => m.kind === 'phase').map((m) => m.phaseIndex))];
+  const { loaded, now } = at;
+  const phases = new Set(stored.filter((m) => m.kind === 'phase').map((m) => m.phaseIndex));
   for (const phaseIndex of phases) {
-    const parts = deps.render.phase(input, phaseIndex);
-    for (const message of stored.filter((m) => m.kind === 'phase' && m.phaseIndex === phaseIndex)) {
-      // A phase that now needs fewer parts leaves its extra messages saying so, never stale buttons.
-      updates.push({ message, content: parts[message.part] ?? { text: '(continued above)', blocks: [] } });
-    }
-    if (parts.length > stored.filter((m) => m.kind === 'phase' && m.phaseIndex === phaseIndex).length) {
-      await ensurePhase(deps, input, stored, parent, phaseIndex);
-    }
+    const posted = stored.filter((m) => m.kind === 'phase' && m.phaseIndex === phaseIndex).length;
+    // A phase that grew past its messages gets the missing parts posted.
+    if (renderPhase(loaded, now, phaseIndex).length > posted)
+      await ensurePhase(deps, loaded, now, stored, parent, phaseIndex);
   }
-  // The parent last: under Slack's update budget the message people clicked in goes first.
-  updates.push({ message: parent, content: deps.render.parent(input) });
   await Promise.all(
-    updates.map(async ({ message, content }) => {
-      const hash = hashOf(content);
-      if (hash === message.renderHash) return;
-      await deps.writer.update(message.channelId, message.ts, content);
-      await deps.messages.markRendered(
-        message.runId,
-        message.kind,
-        message.phaseIndex,
-        message.part,
-        hash,
-        input.loaded.version,
-        deps.clock.now().toISOString(),
-      );
-      message.renderHash = hash;
-    }),
+    stored.map((message) =>
+      deps.writes.write(message, renderStored(loaded, now, message), loaded.version, {
+        priority: at.urgent ? PRIORITY.clicked : message.kind === 'parent' ? PRIORITY.parent : PRIORITY.other,
+      }),
+    ),
   );
 }

@@ -50,10 +50,13 @@ function textChars(value: unknown): number {
   return n;
 }
 
+// Slack's date token (`<!date^epoch^{ago}|fallback>`) is the bot's own, never runbook text.
+const DATE_TOKEN = /<!date\^\d{1,12}\^\{ago\}\|at \d\d:\d\d UTC>/g;
 const SAFE_TOKEN = /^<(@[UW][A-Z0-9]{2,}|#[CGD][A-Z0-9]{2,}|https?:\/\/[^\s|<>]+(\|[^<>|]*)?)>$/;
 
 /** Every `<…>` token in mrkdwn that is not a user or channel mention or an http(s) link. */
-export function unsafeTokens(s: string): string[] {
+export function unsafeTokens(text: string): string[] {
+  const s = text.replace(DATE_TOKEN, '');
   const bad: string[] = [];
   for (const m of s.matchAll(/<[^>]*>?/g)) if (!SAFE_TOKEN.test(m[0])) bad.push(m[0]);
   if (/<!/.test(s)) bad.push('<!');

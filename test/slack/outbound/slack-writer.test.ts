@@ -47,15 +47,27 @@ describe('the outbound writer', () => {
     expect(slack.messages('C1').map((m) => m.text)).toEqual(['a', 'b', 'c']);
   });
 
-  it('coalesces updates of one message: the latest content wins and every caller is settled', async () => {
+  it('posts to a response_url and says when Slack refuses it', async () => {
     const { ts } = await writer.post('C1', { text: 'v0' });
-    await writer.update('C1', ts, { text: 'v1' });
-    await Promise.all([1, 2, 3, 4, 5].map((n) => writer.update('C1', ts, { text: `v${n + 1}` })));
-    const updates = slack.callsTo('chat.update').map((c) => c.body.text);
-    expect(updates[0]).toBe('v1');
-    expect(updates.length).toBeLessThanOrEqual(3);
-    expect(updates[updates.length - 1]).toBe('v6');
-    expect(slack.message('C1', ts)?.text).toBe('v6');
+    const url = slack.responseUrl('click-1', { channel: 'C1', ts });
+    await writer.respond(url, { replace_original: true, text: 'v1' });
+    expect(slack.message('C1', ts)?.text).toBe('v1');
+    slack.failNext('response_url', { status: 500 });
+    await expect(writer.respond(url, { replace_original: true, text: 'v2' })).rejects.toMatchObject({
+      status: 500,
+    });
+    expect(slack.message('C1', ts)?.text).toBe('v1');
+  });
+
+  it('spaces the calls of a method that keeps failing (no hammering during an outage)', async () => {
+    slack.failFor('chat.postMessage', { status: 500 }, 60_000);
+    await expect(writer.post('C9', { text: 'x' })).rejects.toThrow();
+    await expect(writer.post('C9', { text: 'y' })).rejects.toThrow();
+    const at = slack.callsTo('chat.postMessage').map((c) => c.at);
+    const gaps = at.slice(1).map((t, i) => t - (at[i] ?? t));
+    // Back-off doubles from 100 ms towards its 1 s cap; never a tight loop.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(90);
+    expect(gaps.at(-1) ?? 0).toBeGreaterThan(gaps[0] ?? 0);
   });
 
   it('waits out a 429 for the time Slack asks, then delivers', async () => {

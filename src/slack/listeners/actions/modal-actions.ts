@@ -2,7 +2,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { SlackContext } from '../../context.js';
 import { decodeValue, encodeValue, VIEWS } from '../../ids.js';
-import type { ButtonArgs } from './run-actions.js';
+import { encodeOrigin } from '../views/modal-origin.js';
+import { type ButtonArgs, originOf } from './run-actions.js';
 
 function modal(callbackId: string, title: string, submit: string, metadata: string, blocks: KnownBlock[]) {
   return {
@@ -25,7 +26,7 @@ export function createRanItOpener(ctx: SlackContext) {
     await ctx.writer
       .openView(
         body.trigger_id,
-        modal(VIEWS.ranIt, 'I ran it', 'Mark done', encodeValue(value), [
+        modal(VIEWS.ranIt, 'I ran it', 'Mark done', encodeOrigin(value, originOf(body)), [
           {
             type: 'input',
             block_id: 'output',
@@ -61,7 +62,7 @@ export function createRollbackOpener(ctx: SlackContext) {
     await ctx.writer
       .openView(
         body.trigger_id,
-        modal(VIEWS.rollbackReason, 'Start rollback', 'Start rollback', encodeValue({ runId: value.runId }), [
+        modal(VIEWS.rollbackReason, 'Start rollback', 'Start rollback', encodeOrigin(value, originOf(body)), [
           {
             type: 'input',
             block_id: 'reason',

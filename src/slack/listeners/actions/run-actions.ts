@@ -1,45 +1,73 @@
-// Buttons of a run: steps (done, skip, fail, undo, start timer), approvals, abort, rollback, acknowledge.
-// Every handler acks first, reads the button value (never trusted: the state machine decides), applies
-// one command with the click as idempotency key, answers a refusal privately, and kicks the sync.
+// Buttons of a run: steps (done, skip, fail, undo, start timer), approvals, abort, acknowledge.
+// Every handler reads the button value (never trusted: the state machine decides), applies one
+// command with the click as idempotency key, and acknowledges once it is committed (or after ~2 s
+// at most), so an acknowledged click is a stored click. Then the clicked message shows the outcome
+// at once (response_url), a refusal is answered privately, and the rest of the run follows.
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { LoadedRun } from '../../../db/runs.repository.js';
 import type { RunCommand } from '../../../runs/index.js';
 import { executeCommand } from '../../../usecases/execute-command.js';
 import type { SlackContext } from '../../context.js';
-import { type ButtonValue, decodeValue } from '../../ids.js';
+import { ACTIONS, type ButtonValue, decodeValue } from '../../ids.js';
+import type { ClickOrigin } from '../../sync/click-feedback.js';
+import { commitThenAck } from '../commit-then-ack.js';
 
 /** The arguments Bolt passes to a button listener. */
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
-/** Builds the command a click asks for, or null when the click carries nothing usable. */
-export type ToCommand = (value: ButtonValue, userId: string, ctx: SlackContext) => Promise<RunCommand | null>;
+/** Builds the command a click asks for from the run as loaded, or null when the click does not fit it. */
+export type ToCommand = (
+  value: ButtonValue,
+  userId: string,
+  ctx: SlackContext,
+  loaded: LoadedRun,
+) => RunCommand | null | Promise<RunCommand | null>;
+
+/** Where the clicked message is, from the payload. */
+export function originOf(body: ButtonArgs['body']): ClickOrigin | null {
+  const container = body.container as { channel_id?: string; message_ts?: string } | undefined;
+  const channelId = container?.channel_id ?? body.channel?.id;
+  const ts = container?.message_ts ?? body.message?.ts;
+  if (!channelId || !ts) return null;
+  return { channelId, ts, responseUrl: body.response_url ?? null };
+}
 
 /** A listener that turns a click into one command. */
 export function createButtonHandler(ctx: SlackContext, toCommand: ToCommand) {
   return async ({ ack, body, action, respond }: ButtonArgs): Promise<void> => {
-    await ack();
     const value = decodeValue(action.value);
     const userId = body.user.id;
     const tell = (text: string) =>
       respond({ response_type: 'ephemeral', replace_original: false, text }).catch((err: unknown) =>
         ctx.logger.warn({ err }, 'could not answer a click'),
       );
-    if (!value) return void (await tell('This button is not one of mine any more; nothing was changed.'));
+    if (!value) {
+      await ack();
+      return void (await tell('This button is not one of mine any more; nothing was changed.'));
+    }
+    const work = executeCommand(ctx.runDeps, {
+      runId: value.runId,
+      command: (loaded) => toCommand(value, userId, ctx, loaded),
+      // One click is one action_ts: a retried delivery of it is stored once.
+      idempotencyKey: `click:${action.action_ts}:${userId}:${action.action_id}:${action.value ?? ''}`,
+    });
+    let result: Awaited<typeof work>;
     try {
-      const command = await toCommand(value, userId, ctx);
-      if (!command)
-        return void (await tell('This button does not match the run any more; nothing was changed.'));
-      const result = await executeCommand(ctx.runDeps, {
-        runId: value.runId,
-        command,
-        // One click is one action_ts: a retried delivery of it is stored once.
-        idempotencyKey: `click:${action.action_ts}:${userId}:${action.action_id}:${action.value ?? ''}`,
-      });
-      if (!result.ok) await tell(result.refusal.message);
-      ctx.kick(value.runId);
+      result = await commitThenAck(ack, work);
     } catch (err) {
       ctx.logger.error({ err, runId: value.runId, action: action.action_id }, 'click failed');
-      await tell('Something went wrong on our side; nothing was changed. Try again in a moment.');
+      return void (await tell(
+        'Something went wrong on our side; nothing was changed. Try again in a moment.',
+      ));
     }
+    const origin = originOf(body);
+    if (result.run && origin && !(result.ok && result.duplicate)) {
+      const acknowledgedBy = result.run.state.escalation?.acknowledgedBy;
+      if (action.action_id !== ACTIONS.acknowledge) await ctx.feedback.show(result.run, origin);
+      else if (acknowledgedBy) await ctx.feedback.acknowledged(result.run, acknowledgedBy, origin);
+    }
+    if (!result.ok) await tell(result.refusal.message);
+    ctx.kick(value.runId, result.ok && !result.duplicate ? result.run : undefined);
   };
 }
 
@@ -48,7 +76,7 @@ const step =
     type: 'complete_step' | 'skip_step' | 'fail_step' | 'undo_step' | 'start_wait',
     extra: Partial<RunCommand> = {},
   ): ToCommand =>
-  async (value, userId) =>
+  (value, userId) =>
     value.stepId ? ({ type, userId, stepId: value.stepId, ...extra } as RunCommand) : null;
 
 /** Commands of the step buttons. */
@@ -62,10 +90,8 @@ export const stepCommands = {
 };
 
 /** Approve: the directory says who may sign the role (null when it does not map it). */
-export const approveCommand: ToCommand = async (value, userId, ctx) => {
-  if (!value.approvalId) return null;
-  const loaded = await ctx.runDeps.runs.loadRun(ctx.runDeps.db, value.runId);
-  const approval = loaded?.runbook.approvals.find((a) => a.id === value.approvalId);
+export const approveCommand: ToCommand = async (value, userId, ctx, loaded) => {
+  const approval = loaded.runbook.approvals.find((a) => a.id === value.approvalId);
   if (!approval) return null;
   return {
     type: 'approve',
@@ -77,7 +103,7 @@ export const approveCommand: ToCommand = async (value, userId, ctx) => {
 };
 
 /** Abort: the run's starter, or an admin of the directory. */
-export const abortCommand: ToCommand = async (_value, userId, ctx) => ({
+export const abortCommand: ToCommand = (_value, userId, ctx) => ({
   type: 'abort',
   userId,
   reason: null,
@@ -85,4 +111,4 @@ export const abortCommand: ToCommand = async (_value, userId, ctx) => ({
 });
 
 /** Acknowledge an escalation page. */
-export const acknowledgeCommand: ToCommand = async (_value, userId) => ({ type: 'acknowledge', userId });
+export const acknowledgeCommand: ToCommand = (_value, userId) => ({ type: 'acknowledge', userId });

@@ -1,4 +1,5 @@
-// `/deploy`: ack at once, then answer privately or start a run.
+// `/deploy`: answer privately or start a run. Reads are acknowledged at once; a start or an abort
+// is committed first (see commit-then-ack.ts), so an acknowledged command is a stored command.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { shortId } from '../../../db/queries.js';
 import { loadRunReport } from '../../../report/load-report.js';
@@ -7,6 +8,7 @@ import { executeCommand } from '../../../usecases/execute-command.js';
 import { startRunUseCase } from '../../../usecases/start-run.js';
 import { buildReportReply } from '../../blocks/report-messages.js';
 import type { SlackContext } from '../../context.js';
+import { commitThenAck } from '../commit-then-ack.js';
 import { parseDeployText } from './parse-deploy-text.js';
 import { buildHelpText, buildRunListText, buildStatusText } from './texts.js';
 
@@ -14,13 +16,27 @@ type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /** Handles `/deploy …`. */
 export function createDeployCommand(ctx: SlackContext) {
-  return async ({ ack, command, respond }: Args): Promise<void> => {
-    await ack();
+  return async (args: Args): Promise<void> => {
+    const parsed = parseDeployText(args.command.text ?? '');
+    const changes = parsed.ok && (parsed.request.kind === 'start' || parsed.request.kind === 'abort');
+    if (!changes) {
+      await args.ack();
+      return handle(ctx, args, parsed);
+    }
+    await commitThenAck(args.ack, handle(ctx, args, parsed));
+  };
+}
+
+async function handle(
+  ctx: SlackContext,
+  { command, respond }: Args,
+  parsed: ReturnType<typeof parseDeployText>,
+): Promise<void> {
+  {
     const reply = (text: string) =>
       respond({ response_type: 'ephemeral', text }).catch((err: unknown) =>
         ctx.logger.warn({ err }, 'could not answer /deploy'),
       );
-    const parsed = parseDeployText(command.text ?? '');
     if (!parsed.ok) return void (await reply(parsed.message));
     const request = parsed.request;
     try {
@@ -70,7 +86,7 @@ export function createDeployCommand(ctx: SlackContext) {
             idempotencyKey: null,
           });
           if (!result.ok) return void (await reply(result.refusal.message));
-          ctx.kick(run.id);
+          ctx.kick(run.id, result.duplicate ? undefined : result.run, { urgent: true });
           return void (await reply(`Run \`${shortId(run.id)}\` aborted.`));
         }
         case 'start': {
@@ -111,5 +127,5 @@ export function createDeployCommand(ctx: SlackContext) {
       ctx.logger.error({ err, command: request.kind }, '/deploy failed');
       await reply('Something went wrong on our side; nothing was changed. Try again in a moment.');
     }
-  };
+  }
 }

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { RunCommand } from '../../../runs/index.js';
 import { executeCommand } from '../../../usecases/execute-command.js';
 import type { SlackContext } from '../../context.js';
-import { decodeValue } from '../../ids.js';
+import { commitThenAck } from '../commit-then-ack.js';
+import { decodeOrigin } from './modal-origin.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -25,20 +26,44 @@ const rollbackValues = z.object({
   reason: z.object({ value: z.object({ value: z.string().max(500).nullish() }) }).optional(),
 });
 
-async function apply(ctx: SlackContext, args: Args, runId: string, command: RunCommand): Promise<void> {
-  const result = await executeCommand(ctx.runDeps, {
+/**
+ * Commits the command, then closes the modal (so an acknowledged submission is a stored one), then
+ * shows the outcome in the message the modal was opened from, as a click would.
+ */
+async function apply(
+  ctx: SlackContext,
+  args: Args,
+  opened: NonNullable<ReturnType<typeof decodeOrigin>>,
+  command: RunCommand,
+  urgent = false,
+): Promise<void> {
+  const runId = opened.value.runId;
+  const work = executeCommand(ctx.runDeps, {
     runId,
     command,
     idempotencyKey: `view:${args.body.view.id}:${args.body.view.hash}`,
   });
-  ctx.kick(runId);
-  if (!result.ok) {
-    const channel = (await ctx.queries.find(runId))?.channelId;
-    if (channel)
-      await ctx.writer
-        .postEphemeral(channel, args.body.user.id, { text: result.refusal.message })
-        .catch(() => undefined);
+  let result: Awaited<typeof work>;
+  try {
+    result = await commitThenAck(() => args.ack(), work);
+  } catch (err) {
+    ctx.logger.error({ err, runId }, 'modal submission failed');
+    return tellPrivately(
+      ctx,
+      runId,
+      args.body.user.id,
+      'Something went wrong on our side; nothing was changed.',
+    );
   }
+  if (result.run && opened.origin && !(result.ok && result.duplicate))
+    await ctx.feedback.show(result.run, opened.origin);
+  ctx.kick(runId, result.ok && !result.duplicate ? result.run : undefined, { urgent });
+  if (!result.ok) await tellPrivately(ctx, runId, args.body.user.id, result.refusal.message);
+}
+
+async function tellPrivately(ctx: SlackContext, runId: string, userId: string, text: string): Promise<void> {
+  const channel = (await ctx.queries.find(runId).catch(() => null))?.channelId;
+  if (channel) await ctx.writer.postEphemeral(channel, userId, { text }).catch(() => undefined);
 }
 
 /** "I ran it" submitted. */
@@ -52,15 +77,15 @@ export function createRanItSubmission(ctx: SlackContext) {
       });
       return;
     }
-    await args.ack();
-    const value = decodeValue(args.view.private_metadata);
-    if (!value?.stepId) return;
+    const opened = decodeOrigin(args.view.private_metadata);
+    const stepId = opened?.value.stepId;
+    if (!opened || !stepId) return void (await args.ack());
     const output = parsed.data.output?.value.value ?? undefined;
     const exit = parsed.data.exit_code?.value.value;
-    await apply(ctx, args, value.runId, {
+    await apply(ctx, args, opened, {
       type: 'complete_step',
       userId: args.body.user.id,
-      stepId: value.stepId,
+      stepId,
       confirmEarly: true,
       ...(output ? { output } : {}),
       ...(exit ? { exitCode: Number(exit) } : {}),
@@ -71,18 +96,20 @@ export function createRanItSubmission(ctx: SlackContext) {
 /** The rollback modal submitted: resolve the contacts to page, then start the rollback. */
 export function createRollbackSubmission(ctx: SlackContext) {
   return async (args: Args): Promise<void> => {
-    await args.ack();
-    const value = decodeValue(args.view.private_metadata);
+    const opened = decodeOrigin(args.view.private_metadata);
     const parsed = rollbackValues.safeParse(args.view.state.values);
-    if (!value) return;
-    const loaded = await ctx.runDeps.runs.loadRun(ctx.runDeps.db, value.runId);
-    if (!loaded) return;
-    await apply(ctx, args, value.runId, {
+    if (!opened) return void (await args.ack());
+    // Contacts are resolved before the run is locked: Slack look-ups must not hold the run's lock.
+    const loaded = await ctx.runDeps.runs.loadRun(ctx.runDeps.db, opened.value.runId);
+    if (!loaded) return void (await args.ack());
+    const command: RunCommand = {
       type: 'start_rollback',
       userId: args.body.user.id,
       reason: (parsed.success ? parsed.data.reason?.value.value : null) ?? null,
       contacts: await ctx.people.escalationContacts(loaded.runbook),
       policy: ctx.people.escalationPolicy(loaded.runbook),
-    });
+    };
+    // Forward buttons go the moment the rollback starts: its messages go first under the budget.
+    await apply(ctx, args, opened, command, true);
   };
 }

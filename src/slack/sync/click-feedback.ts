@@ -1,0 +1,77 @@
+// Instant feedback for the person who acted: right after the commit, the message they clicked is
+// replaced through the click's response_url (no chat.update budget), with the render of the state
+// the command committed. The rest of the run's messages follow through the run queue.
+import type { Logger } from 'pino';
+import type { LoadedRun } from '../../db/runs.repository.js';
+import type { SlackMessagesRepository, StoredMessage } from '../../db/slack-messages.repository.js';
+import type { Clock } from '../../shared/clock.js';
+import type { SlackWriter } from '../outbound/slack-writer.js';
+import type { MessageWrites } from './message-writes.js';
+import { renderStored } from './render-run.js';
+import { buildAcknowledgedDm } from './send-dm.js';
+import { PRIORITY } from './update-budget.js';
+
+/** Where a click came from. */
+export interface ClickOrigin {
+  channelId: string;
+  ts: string;
+  responseUrl: string | null;
+}
+
+export interface ClickFeedbackDeps {
+  messages: SlackMessagesRepository;
+  writes: MessageWrites;
+  writer: SlackWriter;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Creates the feedback path. */
+export function createClickFeedback(deps: ClickFeedbackDeps) {
+  // Where a run's messages are never changes once stored: a miss reloads (a newly posted message).
+  const known = new Map<string, StoredMessage[]>();
+
+  async function storedAt(runId: string, origin: ClickOrigin): Promise<StoredMessage | undefined> {
+    const match = (m: StoredMessage) => m.channelId === origin.channelId && m.ts === origin.ts;
+    const hit = known.get(runId)?.find(match);
+    if (hit) return hit;
+    const rows = await deps.messages.forRun(runId);
+    known.set(runId, rows);
+    if (known.size > 2000) known.delete(known.keys().next().value ?? '');
+    return rows.find(match);
+  }
+
+  return {
+    /** Shows the committed state in the clicked message; resolves when Slack has it (never throws). */
+    async show(run: LoadedRun, origin: ClickOrigin): Promise<void> {
+      try {
+        const stored = await storedAt(run.meta.id, origin);
+        if (!stored) return;
+        const content = renderStored(run, deps.clock.now(), stored);
+        await deps.writes.write(stored, content, run.version, {
+          priority: PRIORITY.clicked,
+          responseUrl: origin.responseUrl,
+        });
+      } catch (err) {
+        deps.logger.warn({ err, runId: run.meta.id }, 'could not show the click; the sync will');
+      }
+    },
+
+    /** An escalation DM someone acknowledged: its button goes at once, and it says who and when. */
+    async acknowledged(run: LoadedRun, userId: string, origin: ClickOrigin): Promise<void> {
+      const at = run.state.escalation?.acknowledgedAt;
+      const content = buildAcknowledgedDm(run, userId, at ? new Date(at) : deps.clock.now());
+      try {
+        if (!origin.responseUrl) throw new Error('no response_url');
+        await deps.writer.respond(origin.responseUrl, { replace_original: true, ...content });
+      } catch {
+        await deps.writer
+          .update(origin.channelId, origin.ts, content)
+          .catch((err: unknown) => deps.logger.warn({ err }, 'could not update the acknowledged DM'));
+      }
+    },
+  };
+}
+
+/** The feedback path's type. */
+export type ClickFeedback = ReturnType<typeof createClickFeedback>;

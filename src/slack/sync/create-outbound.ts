@@ -1,0 +1,72 @@
+// Builds the Slack output path of a process: the Web API client and writer, the shared update
+// budget, the per-message writes, the run queue and the click feedback.
+import { randomUUID } from 'node:crypto';
+import { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/config.js';
+import type { Database } from '../../db/client.js';
+import { createOutboxRepository } from '../../db/outbox.repository.js';
+import { createRunsRepository } from '../../db/runs.repository.js';
+import { createSlackMessagesRepository } from '../../db/slack-messages.repository.js';
+import type { Clock } from '../../shared/clock.js';
+import { toSlackLogger } from '../../shared/logger.js';
+import { createSlackWriter, type WriterTiming } from '../outbound/slack-writer.js';
+import { createClickFeedback } from './click-feedback.js';
+import { createMessageWrites } from './message-writes.js';
+import { createRunQueue } from './run-queue.js';
+import { createDmSender } from './send-dm.js';
+import { createUpdateBudget } from './update-budget.js';
+
+/** The options of the Web API client (also Bolt's, so both behave alike). */
+export function slackClientOptions(config: Config, logger: Logger) {
+  return {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+    retryConfig: { retries: 1, factor: 2, minTimeout: 200, maxTimeout: 1000 },
+    logger: toSlackLogger(logger),
+  };
+}
+
+/** Creates the output path over a database. */
+export function createOutbound(input: {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  clock: Clock;
+  timing: WriterTiming;
+  workerId?: string;
+}) {
+  const { config, db, logger, clock } = input;
+  const client = new WebClient(config.slack.botToken, slackClientOptions(config, logger));
+  const writer = createSlackWriter(client, logger.child({ component: 'slack-writer' }), input.timing);
+  const messages = createSlackMessagesRepository(db);
+  const budget = createUpdateBudget({ db, perMinute: input.timing.updatesPerMinute, logger });
+  let kickAgain: (runId: string) => void = () => undefined;
+  const writes = createMessageWrites({
+    writer,
+    budget,
+    messages,
+    logger,
+    clock,
+    onOvertaken: (runId) => kickAgain(runId),
+  });
+  const queue = createRunQueue({
+    db,
+    runs: createRunsRepository(),
+    outbox: createOutboxRepository(db),
+    messages,
+    writer,
+    writes,
+    logger,
+    clock,
+    workerId: input.workerId ?? randomUUID(),
+    sendDm: createDmSender(writer),
+  });
+  kickAgain = (runId) => queue.catchUp([runId]);
+  const feedback = createClickFeedback({ messages, writes, writer, clock, logger });
+  return { client, writer, budget, writes, queue, feedback };
+}
+
+/** The output path's type. */
+export type Outbound = ReturnType<typeof createOutbound>;

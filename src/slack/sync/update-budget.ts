@@ -1,0 +1,123 @@
+// The workspace's chat.update budget (Slack Tier 3, per method per workspace: we keep to 40 a
+// minute). The tokens live in Postgres, so every replica draws on the same bucket; inside a process,
+// waiting writes are served by priority (the message someone clicked, then parents, then the rest)
+// and, within a priority, the run served longest ago goes first, so one busy run cannot starve others.
+import { sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Database } from '../../db/client.js';
+import { rowsOf } from '../../db/runs.repository.js';
+
+/** Who waits for a token: 0 is served first. */
+export const PRIORITY = { clicked: 0, parent: 1, other: 2 } as const;
+export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
+
+interface Waiter {
+  priority: Priority;
+  runId: string;
+  seq: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+const KEY = 'chat.update';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Creates the budget: `perMinute` tokens a minute, bursts up to `burst`. */
+export function createUpdateBudget(input: { db: Database; perMinute: number; logger: Logger }) {
+  const { db, logger } = input;
+  const rate = input.perMinute / 60;
+  const burst = Math.min(10, input.perMinute);
+  const waiters: Waiter[] = [];
+  const served = new Map<string, number>();
+  let seq = 0;
+  let servedCount = 0;
+  let running = false;
+  let ready: Promise<void> | null = null;
+
+  /** One statement: refill by elapsed time, take a token when there is one, say what was there. */
+  async function grab(): Promise<{ granted: boolean; available: number }> {
+    ready ??= db
+      .execute(
+        sql`insert into slack_budget (key, tokens, refilled_at)
+            values (${KEY}, ${burst}, extract(epoch from clock_timestamp()))
+            on conflict (key) do nothing`,
+      )
+      .then(() => undefined);
+    await ready;
+    const result = await db.execute(sql`
+      with cur as (
+        select key, least(${burst}::float8,
+          tokens + greatest(0, extract(epoch from clock_timestamp()) - refilled_at) * ${rate}::float8) as t
+        from slack_budget where key = ${KEY} for update
+      ), upd as (
+        update slack_budget b set tokens = cur.t - 1, refilled_at = extract(epoch from clock_timestamp())
+        from cur where b.key = cur.key and cur.t >= 1 returning b.key
+      )
+      select (select t from cur) as available, (select count(*) from upd)::int as granted`);
+    const row = rowsOf(result)[0] ?? {};
+    return { granted: Number(row.granted) > 0, available: Number(row.available ?? 0) };
+  }
+
+  function next(): Waiter | undefined {
+    let best: Waiter | undefined;
+    for (const w of waiters) {
+      if (!best || w.priority < best.priority) best = w;
+      else if (w.priority === best.priority) {
+        const a = served.get(w.runId) ?? -1;
+        const b = served.get(best.runId) ?? -1;
+        if (a < b || (a === b && w.seq < best.seq)) best = w;
+      }
+    }
+    return best;
+  }
+
+  async function serve(): Promise<void> {
+    if (running) return;
+    running = true;
+    try {
+      while (waiters.length) {
+        let got: { granted: boolean; available: number };
+        try {
+          got = await grab();
+        } catch (error) {
+          // The database is down: Slack writes wait for it rather than overspend the budget.
+          logger.warn({ err: error }, 'could not read the Slack update budget; waiting');
+          await sleep(500);
+          continue;
+        }
+        if (!got.granted) {
+          await sleep(Math.max(20, Math.ceil(((1 - got.available) / rate) * 1000)));
+          continue;
+        }
+        const waiter = next();
+        if (!waiter) break;
+        waiters.splice(waiters.indexOf(waiter), 1);
+        served.set(waiter.runId, ++servedCount);
+        waiter.resolve();
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  return {
+    /** Resolves when this write may call chat.update. */
+    take(priority: Priority, runId: string): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        waiters.push({ priority, runId, seq: ++seq, resolve, reject });
+        void serve();
+      });
+    },
+    /** Stops serving: writes still waiting are refused (their work stays in the outbox). */
+    close(): void {
+      for (const w of waiters.splice(0)) w.reject(new Error('the Slack update budget is closed'));
+    },
+    /** Writes waiting for a token now. */
+    get waiting(): number {
+      return waiters.length;
+    },
+  };
+}
+
+/** The budget's type. */
+export type UpdateBudget = ReturnType<typeof createUpdateBudget>;

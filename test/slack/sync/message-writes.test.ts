@@ -1,0 +1,177 @@
+// Writes to one message: versioned, serialised, response_url first, chat.update under a budget that
+// every replica shares through Postgres. Real database, fake Slack over HTTP.
+import { WebClient } from '@slack/web-api';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../../src/db/client.js';
+import {
+  createSlackMessagesRepository,
+  type StoredMessage,
+} from '../../../src/db/slack-messages.repository.js';
+import { parseRunbook } from '../../../src/runbook/index.js';
+import { createTestClock } from '../../../src/shared/clock.js';
+import { createSlackWriter } from '../../../src/slack/outbound/slack-writer.js';
+import { createMessageWrites, hashOf } from '../../../src/slack/sync/message-writes.js';
+import { createUpdateBudget, PRIORITY } from '../../../src/slack/sync/update-budget.js';
+import { createRunDeps } from '../../../src/usecases/deps.js';
+import { startRunUseCase } from '../../../src/usecases/start-run.js';
+import { createTestDatabase, DRIVERS, type TestDatabase } from '../../support/database.js';
+import { createFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
+
+const TIMING = {
+  postIntervalMs: 1,
+  updateIntervalMs: 1,
+  maxAttempts: 2,
+  maxRetryAfterMs: 500,
+  updatesPerMinute: 600,
+};
+const silent = pino({ level: 'silent' });
+
+describe.each(DRIVERS)('message writes (%s)', (driver) => {
+  let database: TestDatabase;
+  let handle: DatabaseHandle;
+  let slack: FakeSlack;
+  let message: StoredMessage;
+
+  function setup(perMinute = TIMING.updatesPerMinute) {
+    const client = new WebClient('xoxb-test', {
+      slackApiUrl: slack.url,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+    });
+    const writer = createSlackWriter(client, silent, TIMING);
+    const budget = createUpdateBudget({ db: handle.db, perMinute, logger: silent });
+    const messages = createSlackMessagesRepository(handle.db);
+    const overtaken: string[] = [];
+    const writes = createMessageWrites({
+      writer,
+      budget,
+      messages,
+      logger: silent,
+      clock: createTestClock(),
+      onOvertaken: (runId) => overtaken.push(runId),
+    });
+    return { writes, messages, overtaken, budget };
+  }
+
+  beforeEach(async () => {
+    database = await createTestDatabase(driver);
+    handle = await database.open();
+    slack = await createFakeSlack();
+    const deps = createRunDeps(handle.db, createTestClock());
+    const started = await startRunUseCase(deps, {
+      runbookName: 'rb',
+      runbook: parseRunbook('# T\n## A\n- [ ] one\n'),
+      contentHash: 'h',
+      gitCommit: null,
+      channelId: 'C1',
+      starterId: 'U1',
+      environment: 'prod',
+      rehearsal: false,
+      params: {},
+    });
+    if (!started.ok) throw new Error('run did not start');
+    const posted = await new WebClient('xoxb-test', { slackApiUrl: slack.url }).chat.postMessage({
+      channel: 'C1',
+      text: 'v1',
+    });
+    message = {
+      runId: started.runId,
+      kind: 'phase',
+      phaseIndex: 0,
+      part: 0,
+      channelId: 'C1',
+      ts: posted.ts ?? '',
+      renderedVersion: 1,
+      renderHash: hashOf({ text: 'v1' }),
+      updatedAt: new Date().toISOString(),
+    };
+    await createSlackMessagesRepository(handle.db).save(message);
+  });
+  afterEach(async () => {
+    await handle.close();
+    await database.dispose();
+    await slack.close();
+  });
+
+  it('uses the click’s response_url first, and chat.update when it is used up', async () => {
+    const { writes } = setup();
+    const url = slack.responseUrl('click', { channel: 'C1', ts: message.ts });
+    expect(
+      await writes.write(message, { text: 'v2' }, 2, { priority: PRIORITY.clicked, responseUrl: url }),
+    ).toBe('response_url');
+    expect(slack.message('C1', message.ts)?.text).toBe('v2');
+    expect(slack.callsTo('chat.update')).toHaveLength(0);
+    for (let v = 3; v <= 6; v++)
+      await writes.write(message, { text: `v${v}` }, v, { priority: PRIORITY.clicked, responseUrl: url });
+    // Slack allows five uses: the sixth falls back to chat.update.
+    expect(
+      await writes.write(message, { text: 'v7' }, 7, { priority: PRIORITY.clicked, responseUrl: url }),
+    ).toBe('chat.update');
+    expect(slack.responseWrites('click')).toHaveLength(5);
+    expect(slack.message('C1', message.ts)?.text).toBe('v7');
+  });
+
+  it('falls back to chat.update when response_url answers an error', async () => {
+    const { writes } = setup();
+    slack.failNext('response_url', { status: 404 });
+    const url = slack.responseUrl('click', { channel: 'C1', ts: message.ts });
+    expect(
+      await writes.write(message, { text: 'v2' }, 2, { priority: PRIORITY.clicked, responseUrl: url }),
+    ).toBe('chat.update');
+    expect(slack.message('C1', message.ts)?.text).toBe('v2');
+  });
+
+  it('never lets an older render overwrite a newer one, whichever path is slower', async () => {
+    const { writes } = setup();
+    slack.delay('response_url', 150);
+    const url = slack.responseUrl('click', { channel: 'C1', ts: message.ts });
+    const newer = writes.write(message, { text: 'v5' }, 5, { priority: PRIORITY.clicked, responseUrl: url });
+    const older = writes.write(message, { text: 'v4' }, 4, { priority: PRIORITY.other });
+    const same = writes.write(message, { text: 'v5' }, 5, { priority: PRIORITY.parent });
+    expect(await older).toBe('unchanged');
+    await Promise.all([newer, same]);
+    // A second process renders an old state later: the database claim keeps it out.
+    const other = setup();
+    expect(await other.writes.write(message, { text: 'v3' }, 3, { priority: PRIORITY.other })).toBe(
+      'unchanged',
+    );
+    expect(slack.message('C1', message.ts)?.text).toBe('v5');
+    const shown = (await other.messages.forRun(message.runId))[0];
+    expect(shown?.renderedVersion).toBe(5);
+  });
+
+  it('coalesces writes waiting for the budget: the latest wins, unchanged content is not sent', async () => {
+    const { writes } = setup(60);
+    const all = [2, 3, 4, 5, 6].map((v) =>
+      writes.write(message, { text: `v${v}` }, v, { priority: PRIORITY.parent }),
+    );
+    await Promise.all(all);
+    const sent = slack.callsTo('chat.update').map((c) => c.body.text);
+    expect(sent.at(-1)).toBe('v6');
+    expect(sent.length).toBeLessThanOrEqual(2);
+    expect(await writes.write(message, { text: 'v6' }, 6, { priority: PRIORITY.parent })).toBe('unchanged');
+  });
+
+  it('two replicas draw on one workspace budget', async () => {
+    // 30 a minute with a burst of 10: in ~2 s, the two together get about 11 tokens, not 22.
+    const a = setup(30).budget;
+    const b = setup(30).budget;
+    let granted = 0;
+    const started = Date.now();
+    const takes = Array.from({ length: 40 }, (_, i) =>
+      (i % 2 ? a : b).take(PRIORITY.other, `run${i % 5}`).then(
+        () => {
+          if (Date.now() - started < 2000) granted++;
+        },
+        () => undefined,
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    a.close();
+    b.close();
+    await Promise.all(takes);
+    expect(granted).toBeGreaterThanOrEqual(10);
+    expect(granted).toBeLessThanOrEqual(12);
+  });
+});
