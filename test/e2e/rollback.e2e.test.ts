@@ -272,13 +272,17 @@ describe('rollback and escalation', () => {
   });
 
   // Each item of a run's Slack work is marked done as soon as it reached Slack.
-  it('Slack refuses a page once: it is sent on the next pass, and nothing else is posted twice', async () => {
+  it('Slack refuses a page once: it is sent on the first pass after its back-off, nothing posted twice', async () => {
     const channel = 'C0RBRETRY';
     // A new process: it has no DM channel cached, so the page starts with conversations.open.
     await h.restart();
     await start('k8s-service-rollout', channel);
     h.slack.failNext('conversations.open', { error: 'internal_error' });
     await startRollback(h, 'U0BOB', 'canary errors', channel);
+    await h.bot.tick();
+    // The failed work rests for its back-off (a quarter of a second at first), then goes out once.
+    expect(pagedUsers(h, channel)).toEqual([]);
+    h.clock.advanceBy(1000);
     await h.bot.tick();
     expect(pagedUsers(h, channel)).toEqual(['U0INGRID']);
     expect(notices(channel, '🔴')).toHaveLength(1);
