@@ -16,6 +16,7 @@ import type { SlackContext } from './slack/context.js';
 import { DEFAULT_TIMING, type WriterTiming } from './slack/outbound/slack-writer.js';
 import { createPeopleResolver } from './slack/people/resolve-people.js';
 import { createOutbound } from './slack/sync/create-outbound.js';
+import { type ExpectedMessage, loadExpectedMessages } from './slack/sync/expected-messages.js';
 import { createRunDeps } from './usecases/deps.js';
 import { createBackgroundWorker } from './worker/background-worker.js';
 
@@ -38,6 +39,8 @@ export interface Bot {
   tick(): Promise<void>;
   /** Waits until the Slack work started so far is done (for tests and graceful stops). */
   idle(): Promise<void>;
+  /** What every posted message should show now (the render of the committed state). */
+  expectedMessages(): Promise<ExpectedMessage[]>;
 }
 
 /** Starts the bot. Throws (with a clear message) when the database or the directory file is unusable. */
@@ -109,6 +112,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   return {
     port,
     tick: worker.tick,
+    expectedMessages: () => loadExpectedMessages(database.db, clock.now()),
     async idle() {
       // Listener work starts kicks, kicks may finish after: wait until nothing is left.
       await queue.idle();

@@ -133,8 +133,12 @@ export async function startHarness(options: HarnessOptions) {
       return { res, replies: slack.responses(responseUrl.split('/').pop()) };
     },
     /** The signed body of a click, and where its private answers land. */
-    clickBody(button: FoundButton, userId: string, message: { channel: string; ts: string }) {
-      const responseUrl = slack.responseUrl(undefined, { channel: message.channel, ts: message.ts, user: userId });
+    clickBody(
+      button: FoundButton,
+      userId: string,
+      message: { channel: string; ts: string },
+      responseUrl = slack.responseUrl(undefined, { channel: message.channel, ts: message.ts, user: userId }),
+    ) {
       const body = blockActionsBody({
         userId,
         channelId: message.channel,
@@ -178,6 +182,21 @@ export async function startHarness(options: HarnessOptions) {
     thread(channel = CHANNEL): FakeMessage[] {
       const parent = harness.parent(channel);
       return parent ? slack.thread(channel, parent.ts) : [];
+    },
+    /** Every posted message shows the render of its run's committed state (what Slack must end with). */
+    async expectCurrent() {
+      const expected = await bot.expectedMessages();
+      const shown = expected.map((e) => {
+        const m = slack.message(e.channel, e.ts);
+        return { channel: e.channel, ts: e.ts, text: m?.text, blocks: m?.blocks };
+      });
+      const wanted = expected.map((e) => ({
+        channel: e.channel,
+        ts: e.ts,
+        text: e.content.text,
+        blocks: e.content.blocks ?? [],
+      }));
+      return { shown, wanted, count: expected.length };
     },
     /** Stops the bot (as a crash or deploy would) and starts a new one on the same database. */
     async restart() {

@@ -1,0 +1,31 @@
+// What every posted message should show: the render of its run's committed state. Benches and
+// tests compare it with what Slack holds; operators can use it to audit a thread.
+import type { Database } from '../../db/client.js';
+import { createRunsRepository } from '../../db/runs.repository.js';
+import { slackMessagesTable } from '../../db/schema.js';
+import type { MessageContent } from '../outbound/slack-writer.js';
+import { renderStored } from './render-run.js';
+
+/** One posted message and the content it should show. */
+export interface ExpectedMessage {
+  runId: string;
+  channel: string;
+  ts: string;
+  content: MessageContent;
+}
+
+/** Every stored message of every run, rendered from the committed state at `now`. */
+export async function loadExpectedMessages(db: Database, now: Date): Promise<ExpectedMessage[]> {
+  const runs = createRunsRepository();
+  const stored = await db.select().from(slackMessagesTable);
+  const byRun = new Map<string, typeof stored>();
+  for (const m of stored) byRun.set(m.runId, [...(byRun.get(m.runId) ?? []), m]);
+  const expected: ExpectedMessage[] = [];
+  for (const [runId, messages] of byRun) {
+    const loaded = await runs.loadRun(db, runId);
+    if (!loaded) continue;
+    for (const m of messages)
+      expected.push({ runId, channel: m.channelId, ts: m.ts, content: renderStored(loaded, now, m) });
+  }
+  return expected;
+}
