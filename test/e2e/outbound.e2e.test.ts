@@ -139,7 +139,9 @@ describe.each(DRIVERS)('the Slack output path (%s)', (driver) => {
     expect(res.status).toBe(200);
     // Acknowledged means stored: the committed state already has the step done ...
     const expected = (await h.bot.expectedMessages()).find((m) => m.ts === phase.ts);
-    expect(doneButtons({ blocks: expected?.content.blocks ?? [] }).map((b) => b.value)).not.toContain(done.value);
+    expect(doneButtons({ blocks: expected?.content.blocks ?? [] }).map((b) => b.value)).not.toContain(
+      done.value,
+    );
     // ... while Slack, failing, still shows the old message.
     expect(doneButtons(h.slack.message(CHANNEL, phase.ts)).map((b) => b.value)).toContain(done.value);
     await new Promise((r) => setTimeout(r, 4100));

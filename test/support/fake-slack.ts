@@ -36,6 +36,11 @@ export interface FakeSlackOptions extends DirectoryOptions, Partial<FakeIdentity
   responseUrlMaxUses?: number;
   /** Clock for `at` and fault windows. */
   now?: () => number;
+  /**
+   * Per-minute limits per method, enforced as Slack does (per workspace, a sliding minute): a call
+   * over the limit gets 429 with Retry-After, e.g. `{ 'chat.update': 50 }` for Tier 3.
+   */
+  rateLimits?: Record<string, number>;
 }
 
 /** One Web API call as received. `status`/`error` are filled in when the fake has answered. */
@@ -77,6 +82,7 @@ export class FakeSlack {
   private readonly now: () => number;
   private readonly allowed: Set<string>;
   private readonly responsePosts: FakeResponse[] = [];
+  private readonly recent = new Map<string, number[]>();
   private readonly responseTargets = new Map<string, ResponseTarget & { created: number }>();
   private responseIds = 0;
 
@@ -295,7 +301,7 @@ export class FakeSlack {
   private async onApi(method: string, body: Json, token: string | null, res: ServerResponse): Promise<void> {
     const call: FakeCall = { method, body, at: this.now(), token, status: null, error: null };
     this.calls.push(call);
-    const answer = await this.misbehave(method, res);
+    const answer = (await this.misbehave(method, res)) ?? this.overLimit(method, res);
     if (answer) {
       call.status = answer.status;
       call.error = answer.error;
@@ -321,7 +327,8 @@ export class FakeSlack {
     const faulted = await this.misbehave('response_url', res);
     if (faulted) return void Object.assign(call, faulted);
     const target = this.responseTargets.get(id);
-    if (this.responseWrites(id).length >= (this.options.responseUrlMaxUses ?? 5)) return answer(404, 'used_url');
+    if (this.responseWrites(id).length >= (this.options.responseUrlMaxUses ?? 5))
+      return answer(404, 'used_url');
     if (target && at - target.created > RESPONSE_URL_TTL_MS) return answer(404, 'expired_url');
     const flag = (v: unknown) => v === true || v === 'true';
     let effect: FakeResponse['effect'] = body.response_type === 'in_channel' ? 'in_channel' : 'ephemeral';
@@ -331,8 +338,13 @@ export class FakeSlack {
       effect = 'deleted';
     } else if (target?.ts && flag(body.replace_original)) {
       const { replace_original: _r, response_type: _t, ...content } = body;
-      const replaced = this.state.handle('chat.update', { ...content, channel: target.channel, ts: target.ts });
-      if (replaced?.ok !== true) return answer(replaced?.error === 'message_not_found' ? 404 : 400, String(replaced?.error));
+      const replaced = this.state.handle('chat.update', {
+        ...content,
+        channel: target.channel,
+        ts: target.ts,
+      });
+      if (replaced?.ok !== true)
+        return answer(replaced?.error === 'message_not_found' ? 404 : 400, String(replaced?.error));
       effect = 'replaced';
     } else {
       this.state.checkMentions('response_url', {
@@ -344,6 +356,22 @@ export class FakeSlack {
     }
     this.responsePosts.push({ id, body, at, effect });
     answer(200, null);
+  }
+
+  /** Slack's per-method limit over a sliding minute: 429 with the seconds until a slot frees up. */
+  private overLimit(method: string, res: ServerResponse): { status: number; error: string } | null {
+    const limit = this.options.rateLimits?.[method];
+    if (limit === undefined) return null;
+    const now = Date.now();
+    const recent = (this.recent.get(method) ?? []).filter((t) => now - t < 60_000);
+    this.recent.set(method, recent);
+    if (recent.length < limit) {
+      recent.push(now);
+      return null;
+    }
+    const retryAfter = Math.max(1, Math.ceil((60_000 - (now - (recent[0] ?? now))) / 1000));
+    send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
+    return { status: 429, error: 'ratelimited' };
   }
 
   /** Applies delay, hang and scripted faults; returns what was answered when a fault replaced the result. */

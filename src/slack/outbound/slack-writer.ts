@@ -16,7 +16,10 @@ export interface MessageContent {
 export interface WriterTiming {
   /** Minimum gap between two posts in one channel (Slack: about one per second). */
   postIntervalMs: number;
-  /** Minimum gap between two updates of one message. */
+  /**
+   * Minimum gap between two chat.updates of one message that nobody just clicked (the parent):
+   * changes within it are coalesced into one update, the latest state winning.
+   */
   updateIntervalMs: number;
   /** Attempts for a call that hits 429 or a network error. */
   maxAttempts: number;
@@ -28,7 +31,7 @@ export interface WriterTiming {
 
 export const DEFAULT_TIMING: WriterTiming = {
   postIntervalMs: 1000,
-  updateIntervalMs: 1000,
+  updateIntervalMs: 2000,
   maxAttempts: 3,
   maxRetryAfterMs: 60_000,
   updatesPerMinute: 40,

@@ -49,6 +49,7 @@ export function createOutbound(input: {
     messages,
     logger,
     clock,
+    gapMs: input.timing.updateIntervalMs,
     onOvertaken: (runId) => kickAgain(runId),
   });
   const queue = createRunQueue({

@@ -31,6 +31,7 @@ interface Slot {
   tail: Promise<void>;
   pending: Pending | null;
   shown: { version: number; hash: string } | null;
+  sentAt: number;
 }
 
 export interface MessageWritesDeps {
@@ -43,6 +44,8 @@ export interface MessageWritesDeps {
   onOvertaken(runId: string): void;
   /** Told of every write that reached Slack (for metrics). */
   onWritten?(outcome: WriteOutcome, priority: Priority): void;
+  /** Minimum gap between two chat.updates of one message nobody just clicked (coalescing window). */
+  gapMs: number;
 }
 
 /** The hash stored per message: unchanged content is never sent again. */
@@ -62,7 +65,7 @@ export function createMessageWrites(deps: MessageWritesDeps) {
       const shown = message.renderHash
         ? { version: message.renderedVersion, hash: message.renderHash }
         : null;
-      slot = { tail: Promise.resolve(), pending: null, shown };
+      slot = { tail: Promise.resolve(), pending: null, shown, sentAt: 0 };
       slots.set(key, slot);
     }
     return slot;
@@ -83,8 +86,10 @@ export function createMessageWrites(deps: MessageWritesDeps) {
       return settle('unchanged');
     }
     if (!p.responseUrl) {
-      // Newer content may still replace this one while it waits for the budget.
-      await deps.budget.take(p.priority, message.runId);
+      // Newer content may still replace this one while it waits for its gap and the budget.
+      const gap = p.priority === PRIORITY.clicked ? 0 : slot.sentAt + deps.gapMs - Date.now();
+      if (gap > 0) await new Promise((r) => setTimeout(r, gap));
+      await deps.budget.take(slot.pending?.priority ?? p.priority, message.runId);
       p = slot.pending ?? p;
     }
     slot.pending = null;
@@ -93,6 +98,7 @@ export function createMessageWrites(deps: MessageWritesDeps) {
       if (!(await deps.messages.claimRender(message, p.version, p.hash, at))) return settle('unchanged');
       const outcome = await deliver(message, p);
       slot.shown = { version: p.version, hash: p.hash };
+      slot.sentAt = Date.now();
       deps.onWritten?.(outcome, p.priority);
       if (await deps.messages.overtaken(message, p.version)) {
         slots.delete(keyOf(message));

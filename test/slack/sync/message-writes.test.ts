@@ -49,6 +49,7 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
       messages,
       logger: silent,
       clock: createTestClock(),
+      gapMs: 1,
       onOvertaken: (runId) => overtaken.push(runId),
     });
     return { writes, messages, overtaken, budget };
