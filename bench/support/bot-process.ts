@@ -1,0 +1,54 @@
+// Benches run the bot as users do: its own process (`node dist/src/main.js`), configured through
+// the environment, against the fake Slack of the bench process.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** Starts `node <script>` with `env` on a free PORT and waits until `healthPath` answers 200. */
+export async function startProcess(
+  script: string,
+  env: Record<string, string>,
+  healthPath = '/healthz',
+): Promise<{ child: ChildProcess; port: number; url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  };
+  for (let i = 0; i < 600; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}${healthPath}`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { child, port, url: `http://127.0.0.1:${port}/slack/events`, stop };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error(`${script} did not start`);
+}
+
+/** The bot's environment for a bench: fake Slack, its own data folder or database. */
+export function botEnv(input: { apiUrl: string; secret: string; dataDir: string; runbooksDir: string }) {
+  return {
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: input.secret,
+    SLACK_API_URL: input.apiUrl,
+    DATA_DIR: input.dataDir,
+    RUNBOOKS_DIR: input.runbooksDir,
+    LOG_LEVEL: 'warn',
+    ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
+  };
+}
