@@ -161,9 +161,9 @@ export function createMessageWrites(deps: MessageWritesDeps) {
         slot.tail = slot.tail.then(() => send(message, slot)).catch(() => undefined);
       });
     },
-    /** Forgets what this process believes a message shows (after a refusal, the database decides). */
-    forget(message: MessageKey): void {
-      slots.delete(keyOf(message));
+    /** Forgets an ended run's messages once nothing is pending for them (memory stays bounded). */
+    forgetRun(runId: string): void {
+      for (const [key, slot] of slots) if (key.startsWith(`${runId}:`) && !slot.pending) slots.delete(key);
     },
   };
 }

@@ -7,7 +7,7 @@ import type { Database } from '../../db/client.js';
 import type { OutboxItem, OutboxRepository } from '../../db/outbox.repository.js';
 import type { LoadedRun, RunsRepository } from '../../db/runs.repository.js';
 import type { SlackMessagesRepository, StoredMessage } from '../../db/slack-messages.repository.js';
-import type { RunEffect } from '../../runs/index.js';
+import { ACTIVE_STATUSES, type RunEffect } from '../../runs/index.js';
 import type { Clock } from '../../shared/clock.js';
 import { buildNotice } from '../notices/build-notice.js';
 import type { MessageContent, SlackWriter } from '../outbound/slack-writer.js';
@@ -92,6 +92,7 @@ async function syncOnce(
       done.add(item.id);
     }
     if (dirty) await refresh(deps, { loaded, now, urgent: options.urgent }, stored, parent);
+    if (!ACTIVE_STATUSES.includes(loaded.state.status) && items.length === 0) deps.writes.forgetRun(runId);
   } catch (error) {
     await failed(
       deps,
