@@ -14,6 +14,9 @@ import { createRunQueries } from './db/queries.js';
 import { runbookSnapshotsTable } from './db/schema.js';
 import { createSlackMessagesRepository } from './db/slack-messages.repository.js';
 import { loadDirectory } from './directory/load-directory.js';
+import { countPages } from './metrics/instrument.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { serveMetrics, wireMetrics } from './metrics/wire-metrics.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { toSlackLogger } from './shared/logger.js';
 import { createSlackApp } from './slack/app.js';
@@ -34,11 +37,16 @@ export interface ServerOptions {
   workerId?: string;
   /** How long a stop waits for in-flight Slack work (the rest stays in the outbox for the next process). */
   stopTimeoutMs?: number;
+  /** The process's metrics (src/main.ts makes them, to count unhandled errors too); else the bot's own. */
+  metrics?: Metrics;
 }
 
 /** A running bot. */
 export interface Bot {
   port: number;
+  metrics: Metrics;
+  /** The port of the separate /metrics listener (METRICS_PORT), or null. */
+  metricsPort: number | null;
   /** Stops taking requests, finishes what is in flight, closes the database. */
   stop(): Promise<void>;
   /** One pass of the background loop (timers and pending Slack work). */
@@ -50,6 +58,7 @@ export interface Bot {
 /** Starts the bot. Throws (with a clear message) when the database or the directory file is unusable. */
 export async function startBot(config: Config, logger: Logger, options: ServerOptions = {}): Promise<Bot> {
   const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? createMetrics({ processMetrics: false });
   const database = await openDatabase(config.database);
   await migrateDatabase(database);
   const directoryResult = await loadDirectory(config.directoryFile, { optional: config.directoryOptional });
@@ -67,6 +76,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
     logger: toSlackLogger(logger),
   });
+  wireMetrics(metrics, database.db, clock, client);
   const writer = createSlackWriter(
     client,
     logger.child({ component: 'slack-writer' }),
@@ -83,7 +93,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     clock,
     workerId: options.workerId ?? randomUUID(),
     render: renderers,
-    sendDm: createDmSender(writer),
+    sendDm: countPages(createDmSender(writer), metrics),
     snapshotInfo: async (loaded) => {
       const [row] = await database.db
         .select({
@@ -124,12 +134,13 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   const inFlight = new Set<Promise<void>>();
   const ctx: SlackContext = {
     runDeps,
-    catalog: createRunbookCatalog(config.runbooksDir),
+    catalog: createRunbookCatalog(config.runbooksDir, { onParse: metrics.observeParse }),
     queries: createRunQueries(database.db),
     writer,
     people,
     directory: () => directory,
     logger,
+    metrics,
     kick(runId) {
       const p = sync(runId).catch((err: unknown) => logger.error({ err, runId }, 'sync failed'));
       inFlight.add(p);
@@ -152,7 +163,8 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
   };
-  const { app } = createSlackApp({ config, logger, ctx, health, track });
+  const served = await serveMetrics(metrics, config.metrics);
+  const { app } = createSlackApp({ config, logger, ctx, health, track, routes: served.routes });
   const worker = createBackgroundWorker({ runDeps, outbox, logger, sync, pollMs: options.pollMs ?? 1000 });
   const started = await app.start(config.port);
   const port = config.slack.appToken ? config.port : ((started as Server).address() as { port: number }).port;
@@ -173,6 +185,8 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   );
   return {
     port,
+    metrics,
+    metricsPort: served.server?.port ?? null,
     tick: worker.tick,
     async idle() {
       // Listener work starts kicks, kicks may finish after: wait until nothing is left.
@@ -182,6 +196,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     },
     async stop() {
       await app.stop();
+      await served.server?.close();
       await worker.stop();
       // Unfinished Slack work is safe in the outbox (its lease expires for the next process): wait a
       // bounded time, as container stops give a grace period, not forever.

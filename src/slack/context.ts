@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { RunbookCatalog } from '../catalog/runbook-catalog.js';
 import type { RunQueries } from '../db/queries.js';
 import type { Directory } from '../directory/schema.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { RunDeps } from '../usecases/deps.js';
 import type { SlackWriter } from './outbound/slack-writer.js';
 import type { PeopleResolver } from './people/resolve-people.js';
@@ -16,6 +17,8 @@ export interface SlackContext {
   people: PeopleResolver;
   directory: () => Directory;
   logger: Logger;
+  /** The bot's metrics (clicks, acknowledgements). */
+  metrics: Metrics;
   /** Carries out a run's pending Slack work now (does not wait; failures are retried by the poller). */
   kick(runId: string): void;
 }

@@ -5,7 +5,8 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import type { RunCommand } from '../../../runs/index.js';
 import { executeCommand } from '../../../usecases/execute-command.js';
 import type { SlackContext } from '../../context.js';
-import { type ButtonValue, decodeValue } from '../../ids.js';
+import { ACTIONS, type ButtonValue, decodeValue } from '../../ids.js';
+import { clickBelongsToRun, FOREIGN_CLICK, originOf } from './click-origin.js';
 
 /** The arguments Bolt passes to a button listener. */
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -23,20 +24,34 @@ export function createButtonHandler(ctx: SlackContext, toCommand: ToCommand) {
       respond({ response_type: 'ephemeral', replace_original: false, text }).catch((err: unknown) =>
         ctx.logger.warn({ err }, 'could not answer a click'),
       );
-    if (!value) return void (await tell('This button is not one of mine any more; nothing was changed.'));
+    const count = (outcome: Parameters<SlackContext['metrics']['click']>[1]) =>
+      ctx.metrics.click(action.action_id, outcome);
+    if (!value) {
+      count('unusable');
+      return void (await tell('This button is not one of mine any more; nothing was changed.'));
+    }
     try {
+      if (!(await clickBelongsToRun(ctx, value.runId, action.action_id, originOf(body)))) {
+        count('foreign');
+        return void (await tell(FOREIGN_CLICK));
+      }
       const command = await toCommand(value, userId, ctx);
-      if (!command)
+      if (!command) {
+        count('unusable');
         return void (await tell('This button does not match the run any more; nothing was changed.'));
+      }
       const result = await executeCommand(ctx.runDeps, {
         runId: value.runId,
         command,
         // One click is one action_ts: a retried delivery of it is stored once.
         idempotencyKey: `click:${action.action_ts}:${userId}:${action.action_id}:${action.value ?? ''}`,
       });
+      count(result.ok ? 'applied' : 'refused');
+      if (result.ok && action.action_id === ACTIONS.acknowledge) ctx.metrics.escalationAcknowledged();
       if (!result.ok) await tell(result.refusal.message);
       ctx.kick(value.runId);
     } catch (err) {
+      count('error');
       ctx.logger.error({ err, runId: value.runId, action: action.action_id }, 'click failed');
       await tell('Something went wrong on our side; nothing was changed. Try again in a moment.');
     }

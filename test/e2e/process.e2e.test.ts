@@ -1,0 +1,73 @@
+// The bot as its own process: hostile but signed bodies must not stop it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeSlack, type FakeSlack } from '../support/fake-slack.js';
+import { postToApp, slashCommandBody } from '../support/slack-requests.js';
+import { type SpawnedBot, spawnBot } from '../support/spawned-bot.js';
+
+const SECRET = 'process-signing-secret';
+const TOKEN = 'metrics-token-0123456789';
+
+describe('the bot process', () => {
+  let slack: FakeSlack;
+  let bot: SpawnedBot;
+  beforeAll(async () => {
+    slack = await createFakeSlack();
+    bot = await spawnBot({
+      SLACK_BOT_TOKEN: 'xoxb-process',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.url,
+      METRICS_TOKEN: TOKEN,
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await bot?.stop();
+    await slack?.close();
+  });
+
+  it('answers 400 to signed bodies that are not JSON objects, and stays up', async () => {
+    const url = `http://127.0.0.1:${bot.port}/slack/events`;
+    const bodies = ['payload=null', 'null', 'payload=5', 'payload=%22text%22', 'payload=%5B%5D', '5', '[]'];
+    const statuses: number[] = [];
+    for (const body of bodies) {
+      const res = await postToApp(url, body, {
+        secret: SECRET,
+        headers: {
+          'content-type': body.startsWith('payload=')
+            ? 'application/x-www-form-urlencoded'
+            : 'application/json',
+        },
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual(bodies.map(() => 400));
+    // Give a crash (an unhandled rejection) the time to happen, then ask the process.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bot.alive(), bot.output()).toBe(true);
+    const health = await fetch(`http://127.0.0.1:${bot.port}/healthz`);
+    expect(health.status).toBe(200);
+    const scrape = await fetch(`http://127.0.0.1:${bot.port}/metrics`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const text = await scrape.text();
+    expect(text).toMatch(/deploybot_requests_refused_total\{reason="malformed_body"\} 7/);
+    expect(text).not.toMatch(/deploybot_unhandled_errors_total\{/);
+  });
+
+  it('refuses a timestamp more than five minutes in the future (401) and still serves commands', async () => {
+    const url = `http://127.0.0.1:${bot.port}/slack/events`;
+    const body = slashCommandBody({
+      text: 'list',
+      userId: 'U0ALICE',
+      channelId: 'C0DEPLOY',
+      responseUrl: slack.responseUrl('future'),
+    });
+    const future = await postToApp(url, body, {
+      secret: SECRET,
+      timestamp: Math.floor(Date.now() / 1000) + 6 * 60,
+    });
+    expect(future.status).toBe(401);
+    const now = await postToApp(url, body, { secret: SECRET });
+    expect(now.status).toBe(200);
+    expect(bot.alive()).toBe(true);
+  });
+});
