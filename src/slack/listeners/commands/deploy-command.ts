@@ -7,6 +7,7 @@ import { executeCommand } from '../../../usecases/execute-command.js';
 import { startRunUseCase } from '../../../usecases/start-run.js';
 import { buildReportReply } from '../../blocks/report-messages.js';
 import type { SlackContext } from '../../context.js';
+import { escapeText as esc } from '../../escape.js';
 import { parseDeployText } from './parse-deploy-text.js';
 import { buildHelpText, buildRunListText, buildStatusText } from './texts.js';
 
@@ -49,7 +50,7 @@ export function createDeployCommand(ctx: SlackContext) {
             const run = await ctx.queries.find(request.run);
             if (!run) {
               return void (await reply(
-                `No run \`${request.run.slice(0, 40)}\`. \`/deploy status\` lists this channel's active runs.`,
+                `No run \`${esc(request.run.slice(0, 40))}\`. \`/deploy status\` lists this channel's active runs.`,
               ));
             }
             // A finished or aborted run comes with its report.
@@ -62,7 +63,7 @@ export function createDeployCommand(ctx: SlackContext) {
         }
         case 'abort': {
           const run = await ctx.queries.find(request.run);
-          if (!run) return void (await reply(`No run \`${request.run.slice(0, 40)}\`.`));
+          if (!run) return void (await reply(`No run \`${esc(request.run.slice(0, 40))}\`.`));
           const isAdmin = ctx.directory().admins.includes(command.user_id);
           const result = await executeCommand(ctx.runDeps, {
             runId: run.id,
@@ -78,8 +79,11 @@ export function createDeployCommand(ctx: SlackContext) {
           if (!loaded.ok) {
             const problem = loaded.problem;
             const detail =
-              problem.code === 'runbook.invalid' ? `\n${problem.errors.map((e) => `• ${e}`).join('\n')}` : '';
-            return void (await reply(`${problem.message}${detail}`));
+              problem.code === 'runbook.invalid'
+                ? `\n${problem.errors.map((e) => `• ${esc(e)}`).join('\n')}`
+                : '';
+            // The name is what the user typed: every echo of it is escaped.
+            return void (await reply(`${esc(problem.message)}${detail}`));
           }
           const { entry } = loaded;
           const started = await startRunUseCase(ctx.runDeps, {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { RunCommand } from '../../../runs/index.js';
 import { executeCommand } from '../../../usecases/execute-command.js';
 import type { SlackContext } from '../../context.js';
+import { mention } from '../../escape.js';
 import { decodeValue } from '../../ids.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -26,11 +27,19 @@ const rollbackValues = z.object({
 });
 
 async function apply(ctx: SlackContext, args: Args, runId: string, command: RunCommand): Promise<void> {
-  const result = await executeCommand(ctx.runDeps, {
-    runId,
-    command,
-    idempotencyKey: `view:${args.body.view.id}:${args.body.view.hash}`,
-  });
+  let result: Awaited<ReturnType<typeof executeCommand>>;
+  try {
+    result = await executeCommand(ctx.runDeps, {
+      runId,
+      command,
+      idempotencyKey: `view:${args.body.view.id}:${args.body.view.hash}`,
+    });
+  } catch (err) {
+    // Never silent: the submitter is told, and a rollback that did not start is said in the thread.
+    ctx.logger.error({ err, runId, command: command.type }, 'a modal submission failed');
+    await sayFailure(ctx, runId, args.body.user.id, command);
+    return;
+  }
   ctx.kick(runId);
   if (!result.ok) {
     const channel = (await ctx.queries.find(runId))?.channelId;
@@ -38,6 +47,25 @@ async function apply(ctx: SlackContext, args: Args, runId: string, command: RunC
       await ctx.writer
         .postEphemeral(channel, args.body.user.id, { text: result.refusal.message })
         .catch(() => undefined);
+  }
+}
+
+async function sayFailure(ctx: SlackContext, runId: string, userId: string, command: RunCommand) {
+  const run = await ctx.queries.find(runId).catch(() => null);
+  if (!run) return;
+  const what = command.type === 'start_rollback' ? 'The rollback could not start' : 'That could not be saved';
+  const text = `⚠️ ${what} because of an error on our side; nothing was changed. Try again, or roll back by hand.`;
+  await ctx.writer.postEphemeral(run.channelId, userId, { text }).catch(() => undefined);
+  if (command.type === 'start_rollback' && run.parentTs) {
+    await ctx.writer
+      .post(
+        run.channelId,
+        {
+          text: `⚠️ ${mention(userId)} asked for a rollback, but it could not start: nothing was paged. Roll back by hand or try again.`,
+        },
+        run.parentTs,
+      )
+      .catch(() => undefined);
   }
 }
 
