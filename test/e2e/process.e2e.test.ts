@@ -12,12 +12,15 @@ describe('the bot process', () => {
   let bot: SpawnedBot;
   beforeAll(async () => {
     slack = await createFakeSlack();
-    bot = await spawnBot({
-      SLACK_BOT_TOKEN: 'xoxb-process',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.url,
-      METRICS_TOKEN: TOKEN,
-    });
+    bot = await spawnBot(
+      {
+        SLACK_BOT_TOKEN: 'xoxb-process',
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: slack.url,
+        METRICS_TOKEN: TOKEN,
+      },
+      { preload: 'inject-faults.mjs' },
+    );
   }, 60_000);
   afterAll(async () => {
     await bot?.stop();
@@ -69,5 +72,26 @@ describe('the bot process', () => {
     const now = await postToApp(url, body, { secret: SECRET });
     expect(now.status).toBe(200);
     expect(bot.alive()).toBe(true);
+  });
+
+  it('logs and counts an unhandled rejection and an uncaught exception, and keeps running', async () => {
+    bot.child.kill('SIGUSR2');
+    const deadline = Date.now() + 10_000;
+    let text = '';
+    while (Date.now() < deadline) {
+      const scrape = await fetch(`http://127.0.0.1:${bot.port}/metrics`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+        signal: AbortSignal.timeout(5000),
+      });
+      text = await scrape.text();
+      if (/kind="exception"\} 1/.test(text)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(text).toMatch(/deploybot_unhandled_errors_total\{kind="rejection"\} 1/);
+    expect(text).toMatch(/deploybot_unhandled_errors_total\{kind="exception"\} 1/);
+    expect(bot.alive(), bot.output()).toBe(true);
+    expect(bot.output()).toMatch(/unhandled promise rejection \(the bot keeps running\)/);
+    expect(bot.output()).toMatch(/uncaught exception \(the bot keeps running\)/);
+    expect((await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status).toBe(200);
   });
 });

@@ -20,11 +20,15 @@ export interface SpawnedBot {
 }
 
 /** Spawns the bot and resolves once it logged "deploybot is up" (with its port), or rejects. */
-export async function spawnBot(env: Record<string, string>, timeoutMs = 45_000): Promise<SpawnedBot> {
+export async function spawnBot(
+  env: Record<string, string>,
+  { timeoutMs = 45_000, preload }: { timeoutMs?: number; preload?: string } = {},
+): Promise<SpawnedBot> {
   if (!existsSync(MAIN)) execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'pipe' });
   const dir = mkdtempSync(join(tmpdir(), 'deploybot-proc-'));
   cpSync(join(REPO, 'runbooks'), join(dir, 'runbooks'), { recursive: true });
-  const child = spawn(process.execPath, [MAIN], {
+  const args = preload ? ['--import', join(REPO, 'test', 'support', preload), MAIN] : [MAIN];
+  const child = spawn(process.execPath, args, {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? '',
