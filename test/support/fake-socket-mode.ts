@@ -17,6 +17,10 @@ import {
   viewSubmissionBody,
 } from './slack-requests.js';
 
+/** The JSON inside a `payload=` form body (interactions carry the same JSON over the socket). */
+const formPayload = (body: string): Json =>
+  JSON.parse(new URLSearchParams(body).get('payload') ?? '{}') as Json;
+
 type Json = Record<string, unknown>;
 
 interface Envelope {
@@ -131,49 +135,42 @@ export class FakeSocketMode {
     ws.on('close', () => {
       if (this.socket === ws) this.socket = null;
     });
-    ws.send(
-      JSON.stringify({
-        type: 'hello',
-        num_connections: 1,
-        debug_info: { host: 'fake', approximate_connection_time: 18060 },
-        connection_info: { app_id: TEST_IDS.appId },
-      }),
-    );
+    const hello = { type: 'hello', num_connections: 1, connection_info: { app_id: TEST_IDS.appId } };
+    ws.send(JSON.stringify({ ...hello, debug_info: { host: 'fake', approximate_connection_time: 18060 } }));
     // What was never acked goes out again on the new connection.
     for (const envelope of this.pending.values()) this.send(ws, envelope);
   }
 
   private onMessage(text: string): void {
-    let message: { envelope_id?: unknown; payload?: Json };
-    try {
-      message = JSON.parse(text) as typeof message;
-    } catch {
-      return;
-    }
-    if (typeof message.envelope_id !== 'string') return;
+    const message = parseJson(text);
+    if (typeof message?.envelope_id !== 'string') return;
     this.acks.push(message.envelope_id);
     const envelope = this.pending.get(message.envelope_id);
     if (!envelope) return;
     this.pending.delete(message.envelope_id);
-    envelope.acked(message.payload);
+    envelope.acked(message.payload as Json | undefined);
   }
 
   private send(ws: WebSocket, envelope: Envelope): void {
     const retry = envelope.attempts > 0 ? { retry_attempt: envelope.attempts, retry_reason: 'timeout' } : {};
     envelope.attempts++;
+    const { id: envelope_id, type, payload } = envelope;
     ws.send(
       JSON.stringify({
-        envelope_id: envelope.id,
-        type: envelope.type,
-        payload: envelope.payload,
-        accepts_response_payload: envelope.type !== 'events_api',
+        envelope_id,
+        type,
+        payload,
+        accepts_response_payload: type !== 'events_api',
         ...retry,
       }),
     );
   }
 }
 
-/** The JSON inside a `payload=` form body. */
-function formPayload(body: string): Json {
-  return JSON.parse(new URLSearchParams(body).get('payload') ?? '{}') as Json;
+function parseJson(text: string): Json | null {
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    return null;
+  }
 }
