@@ -26,18 +26,27 @@ const rollbackValues = z.object({
   reason: z.object({ value: z.object({ value: z.string().max(500).nullish() }) }).optional(),
 });
 
-async function apply(ctx: SlackContext, args: Args, runId: string, command: RunCommand): Promise<void> {
+/** Builds the command (null: nothing to do) and applies it; a failure on the way is never silent. */
+async function apply(
+  ctx: SlackContext,
+  args: Args,
+  runId: string,
+  type: RunCommand['type'],
+  build: () => Promise<RunCommand | null>,
+): Promise<void> {
   let result: Awaited<ReturnType<typeof executeCommand>>;
   try {
+    const command = await build();
+    if (!command) return;
     result = await executeCommand(ctx.runDeps, {
       runId,
       command,
       idempotencyKey: `view:${args.body.view.id}:${args.body.view.hash}`,
     });
   } catch (err) {
-    // Never silent: the submitter is told, and a rollback that did not start is said in the thread.
-    ctx.logger.error({ err, runId, command: command.type }, 'a modal submission failed');
-    await sayFailure(ctx, runId, args.body.user.id, command);
+    // The submitter is told, and a rollback that did not start is said in the thread.
+    ctx.logger.error({ err, runId, command: type }, 'a modal submission failed');
+    await sayFailure(ctx, runId, args.body.user.id, type);
     return;
   }
   ctx.kick(runId);
@@ -50,13 +59,13 @@ async function apply(ctx: SlackContext, args: Args, runId: string, command: RunC
   }
 }
 
-async function sayFailure(ctx: SlackContext, runId: string, userId: string, command: RunCommand) {
+async function sayFailure(ctx: SlackContext, runId: string, userId: string, type: RunCommand['type']) {
   const run = await ctx.queries.find(runId).catch(() => null);
   if (!run) return;
-  const what = command.type === 'start_rollback' ? 'The rollback could not start' : 'That could not be saved';
+  const what = type === 'start_rollback' ? 'The rollback could not start' : 'That could not be saved';
   const text = `⚠️ ${what} because of an error on our side; nothing was changed. Try again, or roll back by hand.`;
   await ctx.writer.postEphemeral(run.channelId, userId, { text }).catch(() => undefined);
-  if (command.type === 'start_rollback' && run.parentTs) {
+  if (type === 'start_rollback' && run.parentTs) {
     await ctx.writer
       .post(
         run.channelId,
@@ -85,14 +94,15 @@ export function createRanItSubmission(ctx: SlackContext) {
     if (!value?.stepId) return;
     const output = parsed.data.output?.value.value ?? undefined;
     const exit = parsed.data.exit_code?.value.value;
-    await apply(ctx, args, value.runId, {
+    const stepId = value.stepId;
+    await apply(ctx, args, value.runId, 'complete_step', async () => ({
       type: 'complete_step',
       userId: args.body.user.id,
-      stepId: value.stepId,
+      stepId,
       confirmEarly: true,
       ...(output ? { output } : {}),
       ...(exit ? { exitCode: Number(exit) } : {}),
-    });
+    }));
   };
 }
 
@@ -103,14 +113,16 @@ export function createRollbackSubmission(ctx: SlackContext) {
     const value = decodeValue(args.view.private_metadata);
     const parsed = rollbackValues.safeParse(args.view.state.values);
     if (!value) return;
-    const loaded = await ctx.runDeps.runs.loadRun(ctx.runDeps.db, value.runId);
-    if (!loaded) return;
-    await apply(ctx, args, value.runId, {
-      type: 'start_rollback',
-      userId: args.body.user.id,
-      reason: (parsed.success ? parsed.data.reason?.value.value : null) ?? null,
-      contacts: await ctx.people.escalationContacts(loaded.runbook),
-      policy: ctx.people.escalationPolicy(loaded.runbook),
+    await apply(ctx, args, value.runId, 'start_rollback', async () => {
+      const loaded = await ctx.runDeps.runs.loadRun(ctx.runDeps.db, value.runId);
+      if (!loaded) return null;
+      return {
+        type: 'start_rollback',
+        userId: args.body.user.id,
+        reason: (parsed.success ? parsed.data.reason?.value.value : null) ?? null,
+        contacts: await ctx.people.escalationContacts(loaded.runbook),
+        policy: ctx.people.escalationPolicy(loaded.runbook),
+      };
     });
   };
 }
