@@ -1,6 +1,7 @@
 // The bot as its own process: hostile but signed bodies must not stop it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeSlack, type FakeSlack } from '../support/fake-slack.js';
+import { FakeSocketMode } from '../support/fake-socket-mode.js';
 import { postToApp, slashCommandBody } from '../support/slack-requests.js';
 import { type SpawnedBot, spawnBot } from '../support/spawned-bot.js';
 
@@ -93,5 +94,51 @@ describe('the bot process', () => {
     expect(bot.output()).toMatch(/unhandled promise rejection \(the bot keeps running\)/);
     expect(bot.output()).toMatch(/uncaught exception \(the bot keeps running\)/);
     expect((await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('the bot process in Socket Mode', () => {
+  let slack: FakeSlack;
+  let socket: FakeSocketMode;
+  let bot: SpawnedBot;
+  beforeAll(async () => {
+    slack = await createFakeSlack();
+    socket = await FakeSocketMode.start(slack);
+    bot = await spawnBot({
+      SLACK_BOT_TOKEN: 'xoxb-process',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_APP_TOKEN: 'xapp-1-A0APP-process',
+      SLACK_API_URL: slack.url,
+    });
+    await socket.waitForConnection(1);
+  }, 60_000);
+  afterAll(async () => {
+    await bot?.stop();
+    await socket?.close();
+    await slack?.close();
+  });
+
+  it('envelopes whose payload is null or not an object do not stop it; the next command is answered', async () => {
+    for (const type of ['interactive', 'slash_commands', 'events_api']) {
+      for (const payload of [null, 42, 'text']) {
+        // Some are acked (Bolt's error handler), some never are: only the process's survival counts.
+        void socket.deliver(type, payload as never, 2000).catch(() => undefined);
+      }
+    }
+    const until = Date.now() + 10_000;
+    while (!/unhandled promise rejection/.test(bot.output()) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bot.alive(), bot.output()).toBe(true);
+    // @slack/socket-mode reads `payload.event.type` of an events_api envelope unchecked: without the
+    // process-level handler, this rejection would stop the bot.
+    expect(bot.output()).toMatch(/unhandled promise rejection \(the bot keeps running\)/);
+    const responseUrl = slack.responseUrl('after');
+    await socket.command({ text: 'help', userId: 'U0ALICE', channelId: 'C0DEPLOY', responseUrl });
+    const deadline = Date.now() + 10_000;
+    while (slack.responses('after').length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(String(slack.responses('after')[0]?.body.text)).toMatch(/deploybot/);
+    expect(bot.alive()).toBe(true);
   });
 });
