@@ -38,3 +38,26 @@ export function countPages<A extends unknown[]>(
     metrics.escalationPaged();
   };
 }
+
+/** What a Socket Mode client emits that the timing needs. */
+interface SocketEvents {
+  on(event: 'slack_event', listener: (args: { envelope_id?: string }) => void): unknown;
+  on(event: 'outgoing_message', listener: (message: { envelope_id?: string }) => void): unknown;
+}
+
+/** Socket Mode's ack latency: an envelope's arrival until its ack went out on the socket. */
+export function timeSocketModeAcks(client: SocketEvents, metrics: Metrics, cap = 1000): void {
+  const arrived = new Map<string, number>();
+  client.on('slack_event', ({ envelope_id: id }) => {
+    if (!id) return;
+    // Envelopes never acked are forgotten, oldest first.
+    if (arrived.size >= cap) arrived.delete(arrived.keys().next().value as string);
+    arrived.set(id, performance.now());
+  });
+  client.on('outgoing_message', ({ envelope_id: id }) => {
+    const at = id ? arrived.get(id) : undefined;
+    if (id === undefined || at === undefined) return;
+    arrived.delete(id);
+    metrics.observeAck(performance.now() - at);
+  });
+}

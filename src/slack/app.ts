@@ -3,6 +3,7 @@
 import { App, type CustomRoute, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import { timeSocketModeAcks } from '../metrics/instrument.js';
 import { toSlackLogger } from '../shared/logger.js';
 import type { SlackContext } from './context.js';
 import { ACTIONS, VIEWS } from './ids.js';
@@ -84,6 +85,8 @@ export function createSlackApp({ config, logger, ctx, health, track, routes = []
       });
   if (receiver instanceof HTTPReceiver) {
     guardReceiver(receiver, { onRefused: ctx.metrics.refused, onAnswered: ctx.metrics.observeAck });
+  } else {
+    timeSocketModeAcks(receiver.client, ctx.metrics);
   }
   const app = new App({
     token: config.slack.botToken,

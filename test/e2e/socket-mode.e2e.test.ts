@@ -131,6 +131,10 @@ describe('Socket Mode', () => {
     expect(parent?.text).toMatch(/completed|4\/4/i);
     expect(socket.unacked).toBe(0);
     expect(new Set(socket.acks).size).toBe(socket.acks.length);
+    // Every envelope's ack is timed: the start, four clicks.
+    const { body } = await bot.metrics.scrape();
+    expect(body).toMatch(/^deploybot_ack_latency_seconds_count 5$/m);
+    expect(body).toMatch(/^deploybot_clicks_total\{action="step.done",outcome="applied"\} 4$/m);
   });
 
   it("reconnects on Slack's disconnect without losing the click sent meanwhile", async () => {
