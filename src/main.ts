@@ -1,5 +1,6 @@
 // The composition root: the only place that reads process.env. `npm start` runs it.
 import { ConfigError, loadConfig } from './config/config.js';
+import { createMetrics } from './metrics/metrics.js';
 import { startBot } from './server.js';
 import { createLogger } from './shared/logger.js';
 
@@ -15,9 +16,20 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  const metrics = createMetrics();
+  // Nothing a request carries may stop the process: an unhandled rejection or an exception thrown
+  // from a request's work is logged and counted, never fatal (the database keeps every run's state).
+  process.on('unhandledRejection', (reason) => {
+    metrics.unhandled('rejection');
+    logger.error({ err: reason }, 'unhandled promise rejection (the bot keeps running)');
+  });
+  process.on('uncaughtException', (error) => {
+    metrics.unhandled('exception');
+    logger.error({ err: error }, 'uncaught exception (the bot keeps running)');
+  });
   let bot: Awaited<ReturnType<typeof startBot>>;
   try {
-    bot = await startBot(config, logger);
+    bot = await startBot(config, logger, { metrics });
   } catch (error) {
     logger.fatal({ err: error }, 'deploybot could not start');
     process.stderr.write(`deploybot: could not start: ${(error as Error).message}\n`);

@@ -9,6 +9,8 @@ import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
 import { createRunQueries } from './db/queries.js';
 import { loadDirectory } from './directory/load-directory.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { serveMetrics, wireMetrics } from './metrics/wire-metrics.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { createSlackApp } from './slack/app.js';
 import { createBotIdentity } from './slack/bot-identity.js';
@@ -28,11 +30,16 @@ export interface ServerOptions {
   workerId?: string;
   /** How long a stop waits for in-flight Slack work (the rest stays in the outbox for the next process). */
   stopTimeoutMs?: number;
+  /** The process's metrics (src/main.ts makes them, to count unhandled errors too); else the bot's own. */
+  metrics?: Metrics;
 }
 
 /** A running bot. */
 export interface Bot {
   port: number;
+  metrics: Metrics;
+  /** The port of the separate /metrics listener (METRICS_PORT), or null. */
+  metricsPort: number | null;
   /** Stops taking requests, finishes what is in flight, closes the database. */
   stop(): Promise<void>;
   /** One pass of the background loop (timers and pending Slack work). */
@@ -46,6 +53,7 @@ export interface Bot {
 /** Starts the bot. Throws (with a clear message) when the database or the directory file is unusable. */
 export async function startBot(config: Config, logger: Logger, options: ServerOptions = {}): Promise<Bot> {
   const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? createMetrics({ processMetrics: false });
   const database = await openDatabase(config.database);
   await migrateDatabase(database);
   const directoryResult = await loadDirectory(config.directoryFile, { optional: config.directoryOptional });
@@ -61,18 +69,21 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     logger,
     clock,
     timing: options.timing ?? DEFAULT_TIMING,
+    metrics,
     ...(options.workerId ? { workerId: options.workerId } : {}),
   });
+  wireMetrics(metrics, database.db, clock, outbound.client);
   const { queue } = outbound;
   const identity = createBotIdentity(outbound.client, config.slack, logger);
   const ctx: SlackContext = {
     runDeps,
-    catalog: createRunbookCatalog(config.runbooksDir),
+    catalog: createRunbookCatalog(config.runbooksDir, { onParse: metrics.observeParse }),
     queries: createRunQueries(database.db),
     writer: outbound.writer,
     people: createPeopleResolver(outbound.writer, () => directory),
     directory: () => directory,
     logger,
+    metrics,
     feedback: outbound.feedback,
     kick: queue.kick,
   };
@@ -84,6 +95,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
       return false;
     }
   };
+  const served = await serveMetrics(metrics, config.metrics);
   const { app } = createSlackApp({
     config,
     logger,
@@ -91,6 +103,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     health,
     track: queue.track,
     authorize: identity.authorize,
+    routes: served.routes,
   });
   const worker = createBackgroundWorker({ runDeps, logger, queue, pollMs: options.pollMs ?? 1000 });
   // Start-up does not depend on Slack: it waits for auth.test a short while at most.
@@ -111,6 +124,8 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   );
   return {
     port,
+    metrics,
+    metricsPort: served.server?.port ?? null,
     tick: worker.tick,
     expectedMessages: () => loadExpectedMessages(database.db, clock.now()),
     async idle() {
@@ -122,6 +137,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     async stop() {
       identity.stop();
       await app.stop();
+      await served.server?.close();
       await worker.stop();
       // Unfinished Slack work is safe in the outbox (its short lease lapses for the next process):
       // wait a bounded time, as container stops give a grace period, not forever.

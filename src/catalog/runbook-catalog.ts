@@ -29,7 +29,7 @@ export type CatalogProblem =
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** Creates the catalog over a folder. Parsed models are cached by content hash. */
-export function createRunbookCatalog(dir: string) {
+export function createRunbookCatalog(dir: string, options: { onParse?: (ms: number) => void } = {}) {
   const cache = new Map<string, Runbook>();
 
   async function names(): Promise<string[]> {
@@ -84,7 +84,9 @@ export function createRunbookCatalog(dir: string) {
     const contentHash = createHash('sha256').update(file.text).digest('hex');
     let runbook = cache.get(contentHash);
     if (!runbook) {
+      const started = performance.now();
       runbook = parseRunbook(file.text, { fileName: wanted });
+      options.onParse?.(performance.now() - started);
       cache.set(contentHash, runbook);
     }
     const errors = runbook.diagnostics

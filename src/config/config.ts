@@ -27,6 +27,9 @@ const schema = z
     DIRECTORY_FILE: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
     SLACK_BOT_USER_ID: z.string().optional(),
+    METRICS_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).optional(),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .loose();
 
@@ -47,6 +50,16 @@ export interface Config {
   /** True when the directory file is the default one, which may be absent. */
   directoryOptional: boolean;
   logLevel: (typeof logLevels)[number];
+  /** `GET /metrics`: off when both are null (optional so that hand-built configs may leave it out). */
+  metrics?: MetricsConfig;
+}
+
+/** Where /metrics is served: its own listener (`port`, on `host`), and/or the main port with a token. */
+export interface MetricsConfig {
+  port: number | null;
+  host: string;
+  /** Bearer token; required on the main port, and on the metrics port too when set. */
+  token: string | null;
 }
 
 /** A configuration problem: one clear line per bad variable. */
@@ -85,5 +98,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     directoryFile: e.DIRECTORY_FILE ?? `${e.RUNBOOKS_DIR.replace(/\/+$/, '')}/directory.yml`,
     directoryOptional: e.DIRECTORY_FILE === undefined,
     logLevel: e.LOG_LEVEL,
+    metrics: { port: e.METRICS_PORT ?? null, host: e.METRICS_HOST, token: e.METRICS_TOKEN ?? null },
   };
 }

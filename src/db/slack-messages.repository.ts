@@ -24,6 +24,22 @@ export function createSlackMessagesRepository(db: Database) {
       return db.select().from(slackMessagesTable).where(eq(slackMessagesTable.runId, runId));
     },
 
+    /** Is the message at `channelId`/`ts` one of the run's own (parent or phase message part)? */
+    async isOfRun(runId: string, channelId: string, ts: string): Promise<boolean> {
+      const rows = await db
+        .select({ ts: slackMessagesTable.ts })
+        .from(slackMessagesTable)
+        .where(
+          and(
+            eq(slackMessagesTable.runId, runId),
+            eq(slackMessagesTable.channelId, channelId),
+            eq(slackMessagesTable.ts, ts),
+          ),
+        )
+        .limit(1);
+      return rows.length > 0;
+    },
+
     async save(
       message: Omit<StoredMessage, 'renderedVersion'> & { renderedVersion?: number },
     ): Promise<void> {

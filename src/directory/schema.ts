@@ -117,10 +117,13 @@ function foldedRecord<T extends z.ZodType>(value: T, what: string) {
 
 const escalationSchema = strictObject(
   {
+    // Whole minutes: the escalation's timeout is stored as an integer (a fraction would make the
+    // rollback fail to start long after this file was accepted).
     timeout_minutes: z
-      .number({ error: 'must be a number of minutes greater than 0' })
-      .positive({ error: 'must be a number of minutes greater than 0' })
-      .max(1440, { error: 'must be at most 1440 (one day)' })
+      .number({ error: 'must be a whole number of minutes from 1 to 1440' })
+      .int({ error: 'must be a whole number of minutes from 1 to 1440' })
+      .min(1, { error: 'must be a whole number of minutes from 1 to 1440' })
+      .max(1440, { error: 'must be a whole number of minutes from 1 to 1440' })
       .default(DEFAULT_ESCALATION.timeoutMinutes),
     rounds: z
       .number({ error: 'must be a whole number from 1 to 10' })

@@ -8,6 +8,12 @@ const quorum = z.union([
   z.number().int().min(1),
   z.object({ required: z.number().int().min(1) }).transform((o) => o.required),
 ]);
+// Whole minutes, as the escalation's timeout is stored.
+const wholeMinutes = z
+  .number({ error: 'must be a whole number of minutes from 1 to 1440' })
+  .int({ error: 'must be a whole number of minutes from 1 to 1440' })
+  .min(1, { error: 'must be a whole number of minutes from 1 to 1440' })
+  .max(1440, { error: 'must be a whole number of minutes from 1 to 1440' });
 const schema = z
   .object({
     title: z.string().optional(),
@@ -17,8 +23,8 @@ const schema = z
     approvals: z.record(z.string(), quorum).optional(),
     escalation: z
       .object({
-        timeout_minutes: z.number().positive().optional(),
-        timeoutMinutes: z.number().positive().optional(),
+        timeout_minutes: wholeMinutes.optional(),
+        timeoutMinutes: wholeMinutes.optional(),
       })
       .loose()
       .optional(),

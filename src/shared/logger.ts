@@ -43,8 +43,10 @@ export function toSlackLogger(logger: Logger): SlackLogger {
       const err = m.find((x): x is Error => x instanceof Error);
       child.error(err ? { err } : {}, redactTokens(text(m)));
     },
+    // Bolt sets its level on its logger: never below ours (LOG_LEVEL=silent stays silent).
     setLevel: (level: LogLevel) => {
-      child.level = level;
+      const wanted = pino.levels.values[level] ?? 0;
+      child.level = wanted >= logger.levelVal ? level : logger.level;
     },
     getLevel: () => child.level as LogLevel,
     setName: (name: string) => {

@@ -1,12 +1,14 @@
 // The Bolt app: HTTP receiver (signatures always verified) with /healthz, or Socket Mode, and
 // every listener registered by surface.
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, type CustomRoute, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import { timeSocketModeAcks } from '../metrics/instrument.js';
 import { toSlackLogger } from '../shared/logger.js';
 import type { BotIdentity } from './bot-identity.js';
 import type { SlackContext } from './context.js';
 import { ACTIONS, VIEWS } from './ids.js';
+import { guardReceiver } from './ingress-guard.js';
 import { createRanItOpener, createRollbackOpener } from './listeners/actions/modal-actions.js';
 import { createReportHandler } from './listeners/actions/report-action.js';
 import {
@@ -31,10 +33,20 @@ export interface SlackAppOptions {
   track: (work: Promise<unknown>) => void;
   /** The bot's identity for every request, asked once at start-up (never an auth.test per request). */
   authorize: () => Promise<BotIdentity>;
+  /** More GET routes on the HTTP port (e.g. /metrics behind a token). */
+  routes?: CustomRoute[];
 }
 
 /** Builds the Bolt app and its receiver. */
-export function createSlackApp({ config, logger, ctx, health, track, authorize }: SlackAppOptions): {
+export function createSlackApp({
+  config,
+  logger,
+  ctx,
+  health,
+  track,
+  authorize,
+  routes = [],
+}: SlackAppOptions): {
   app: App;
   receiver: HTTPReceiver | SocketModeReceiver;
 } {
@@ -68,16 +80,25 @@ export function createSlackApp({ config, logger, ctx, health, track, authorize }
     ? new SocketModeReceiver({
         appToken: config.slack.appToken,
         logger: slackLogger,
-        customRoutes: [healthz],
-        installerOptions: { port: config.port },
+        customRoutes: [healthz, ...routes],
+        // Only the API URL: Socket Mode keeps its own retries for apps.connections.open.
+        installerOptions: {
+          port: config.port,
+          clientOptions: config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
+        },
       })
     : new HTTPReceiver({
         signingSecret: config.slack.signingSecret,
         signatureVerification: true,
         logger: slackLogger,
-        customRoutes: [healthz],
+        customRoutes: [healthz, ...routes],
         processBeforeResponse: false,
       });
+  if (receiver instanceof HTTPReceiver) {
+    guardReceiver(receiver, { onRefused: ctx.metrics.refused, onAnswered: ctx.metrics.observeAck });
+  } else {
+    timeSocketModeAcks(receiver.client, ctx.metrics);
+  }
   const app = new App({
     authorize,
     receiver,

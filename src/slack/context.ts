@@ -4,6 +4,7 @@ import type { RunbookCatalog } from '../catalog/runbook-catalog.js';
 import type { RunQueries } from '../db/queries.js';
 import type { LoadedRun } from '../db/runs.repository.js';
 import type { Directory } from '../directory/schema.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { RunDeps } from '../usecases/deps.js';
 import type { SlackWriter } from './outbound/slack-writer.js';
 import type { PeopleResolver } from './people/resolve-people.js';
@@ -18,6 +19,8 @@ export interface SlackContext {
   people: PeopleResolver;
   directory: () => Directory;
   logger: Logger;
+  /** The bot's metrics (clicks, acknowledgements). */
+  metrics: Metrics;
   /** Shows a click's outcome in the message clicked, at once. */
   feedback: ClickFeedback;
   /**

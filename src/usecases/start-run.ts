@@ -6,6 +6,7 @@ import { executeWrites } from '../db/writes.js';
 import type { Runbook } from '../runbook/index.js';
 import { type RunEffect, type RunState, startRun } from '../runs/index.js';
 import { formatTime, mention } from '../runs/refusals.js';
+import { escapeText } from '../slack/escape.js';
 import { inTransaction, type RunDeps } from './deps.js';
 
 /** What a start needs from the edge (the file already read and parsed). */
@@ -83,7 +84,8 @@ export async function startRunUseCase(deps: RunDeps, input: StartRunInput): Prom
       return {
         ok: false as const,
         code: 'run.environment_locked' as const,
-        message: `${input.runbookName} is already running in ${input.environment}: run ${holder.runId} started by ${mention(holder.holderId)} at ${formatTime(holder.since)}`,
+        // Shown in Slack: the environment is whatever the starter typed.
+        message: `${escapeText(input.runbookName)} is already running in ${escapeText(input.environment)}: run ${holder.runId} started by ${mention(holder.holderId)} at ${formatTime(holder.since)}`,
         holder,
       };
     }

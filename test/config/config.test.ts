@@ -31,7 +31,24 @@ describe('configuration from the environment', () => {
       directoryFile: './runbooks/directory.yml',
       directoryOptional: true,
       logLevel: 'info',
+      metrics: { port: null, host: '127.0.0.1', token: null },
     });
+  });
+
+  it('metrics: METRICS_PORT, METRICS_HOST and METRICS_TOKEN, each checked', () => {
+    expect(
+      loadConfig({
+        ...GOOD,
+        METRICS_PORT: '9464',
+        METRICS_HOST: '0.0.0.0',
+        METRICS_TOKEN: 'a-long-enough-token',
+      }).metrics,
+    ).toEqual({ port: 9464, host: '0.0.0.0', token: 'a-long-enough-token' });
+    expect(() => loadConfig({ ...GOOD, METRICS_PORT: 'x', METRICS_TOKEN: 'short' })).toThrow(
+      expect.objectContaining({
+        problems: ['METRICS_PORT must be a port number', 'METRICS_TOKEN must be at least 16 characters'],
+      }),
+    );
   });
 
   it('DATABASE_URL selects Postgres; SLACK_API_URL works with or without a trailing slash', () => {

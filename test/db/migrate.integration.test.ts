@@ -47,7 +47,9 @@ describe('migrations on PGlite', () => {
         sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
       );
       // Each migration of drizzle/ is applied once, however often the bot starts.
-      const journal = JSON.parse(readFileSync('drizzle/meta/_journal.json', 'utf8')) as { entries: unknown[] };
+      const journal = JSON.parse(readFileSync('drizzle/meta/_journal.json', 'utf8')) as {
+        entries: unknown[];
+      };
       expect(rowsOf(result)[0]).toMatchObject({ n: journal.entries.length });
     } finally {
       await handle.close();

@@ -66,6 +66,8 @@ export interface HarnessOptions {
   /** Runbook files to write instead of the repository's examples. */
   runbooks?: Record<string, string>;
   directory?: string;
+  /** Overrides of the bot's configuration (e.g. `metrics`). */
+  config?: Partial<Config>;
 }
 
 /** Starts the fake Slack, a fresh database and the bot. */
@@ -105,6 +107,7 @@ export async function startHarness(options: HarnessOptions) {
     directoryFile: join(runbooksDir, 'directory.yml'),
     directoryOptional: true,
     logLevel: 'silent',
+    ...options.config,
   };
   const logger = pino({ level: process.env.E2E_LOG ?? 'silent' });
   const timing = {
@@ -199,8 +202,9 @@ export async function startHarness(options: HarnessOptions) {
       return { shown, wanted, count: expected.length };
     },
     /** Stops the bot (as a crash or deploy would) and starts a new one on the same database. */
-    async restart() {
+    async restart(whileDown?: () => Promise<void>) {
       await bot.stop();
+      await whileDown?.();
       bot = await startBot(config, logger, { clock, timing, pollMs: 60_000 });
       await bot.idle();
     },

@@ -85,6 +85,7 @@ export class FakeSlack {
   private readonly recent = new Map<string, number[]>();
   private readonly responseTargets = new Map<string, ResponseTarget & { created: number }>();
   private responseIds = 0;
+  private readonly extraMethods = new Map<string, (body: Json, token: string | null) => Json>();
 
   constructor(
     private readonly server: ReturnType<typeof createServer>,
@@ -217,6 +218,11 @@ export class FakeSlack {
     }
   }
 
+  /** Answers `method` with `handler` (e.g. `apps.connections.open` for the Socket Mode fake). */
+  handleMethod(method: string, handler: (body: Json, token: string | null) => Json): void {
+    this.extraMethods.set(method, handler);
+  }
+
   // --- misbehaving -----------------------------------------------------------------------------
 
   /** The next `count` calls to `method` (or `'*'`) get `fault`. */
@@ -307,9 +313,12 @@ export class FakeSlack {
       call.error = answer.error;
       return;
     }
+    const extra = this.extraMethods.get(method);
     const result = !token
       ? fail('not_authed')
-      : (this.directory.handle(method, body) ?? this.state.handle(method, body) ?? fail('unknown_method'));
+      : extra
+        ? extra(body, token)
+        : (this.directory.handle(method, body) ?? this.state.handle(method, body) ?? fail('unknown_method'));
     send(res, 200, result);
     call.status = 200;
     call.error = result.ok === true ? null : String(result.error);

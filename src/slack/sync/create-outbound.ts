@@ -8,6 +8,8 @@ import type { Database } from '../../db/client.js';
 import { createOutboxRepository } from '../../db/outbox.repository.js';
 import { createRunsRepository } from '../../db/runs.repository.js';
 import { createSlackMessagesRepository } from '../../db/slack-messages.repository.js';
+import { countPages } from '../../metrics/instrument.js';
+import type { Metrics } from '../../metrics/metrics.js';
 import type { Clock } from '../../shared/clock.js';
 import { toSlackLogger } from '../../shared/logger.js';
 import { createSlackWriter, type WriterTiming } from '../outbound/slack-writer.js';
@@ -35,6 +37,7 @@ export function createOutbound(input: {
   logger: Logger;
   clock: Clock;
   timing: WriterTiming;
+  metrics: Metrics;
   workerId?: string;
 }) {
   const { config, db, logger, clock } = input;
@@ -62,7 +65,7 @@ export function createOutbound(input: {
     logger,
     clock,
     workerId: input.workerId ?? randomUUID(),
-    sendDm: createDmSender(writer),
+    sendDm: countPages(createDmSender(writer), input.metrics),
   });
   kickAgain = (runId) => queue.catchUp([runId]);
   const feedback = createClickFeedback({ messages, writes, writer, clock, logger });

@@ -24,7 +24,7 @@ export function buildEscalationDm(
     `You are paged as *${escapeText(contact?.label ?? 'on-call')}*${effect.round > 0 ? ` (round ${effect.round + 1})` : ''}.` +
     (threadLink ? ` <${threadLink}|Open the thread>` : '');
   return {
-    text: `Rollback of ${runbook.title} (${state.environment}): please acknowledge`,
+    text: `Rollback of ${escapeText(runbook.title)} (${escapeText(state.environment)}): please acknowledge`,
     blocks: [
       {
         type: 'section',

@@ -3,7 +3,18 @@ import type { KnownBlock } from '@slack/types';
 import type { SlackContext } from '../../context.js';
 import { decodeValue, VIEWS } from '../../ids.js';
 import { encodeOrigin } from '../views/modal-origin.js';
+import { clickBelongsToRun, FOREIGN_CLICK, originOf as sourceOf } from './click-origin.js';
 import { type ButtonArgs, originOf } from './run-actions.js';
+
+/** Refuses (privately) a click whose message is not one of the run's own; true when refused. */
+async function refusedAsForeign(ctx: SlackContext, args: ButtonArgs, runId: string): Promise<boolean> {
+  if (await clickBelongsToRun(ctx, runId, args.action.action_id, sourceOf(args.body))) return false;
+  ctx.metrics.click(args.action.action_id, 'foreign');
+  await args
+    .respond({ response_type: 'ephemeral', replace_original: false, text: FOREIGN_CLICK })
+    .catch(() => undefined);
+  return true;
+}
 
 function modal(callbackId: string, title: string, submit: string, metadata: string, blocks: KnownBlock[]) {
   return {
@@ -19,10 +30,11 @@ function modal(callbackId: string, title: string, submit: string, metadata: stri
 
 /** "I ran it": asks for the pasted output and the exit code. */
 export function createRanItOpener(ctx: SlackContext) {
-  return async ({ ack, body, action }: ButtonArgs): Promise<void> => {
+  return async (args: ButtonArgs): Promise<void> => {
+    const { ack, body, action } = args;
     await ack();
     const value = decodeValue(action.value);
-    if (!value?.stepId) return;
+    if (!value?.stepId || (await refusedAsForeign(ctx, args, value.runId))) return;
     await ctx.writer
       .openView(
         body.trigger_id,
@@ -55,10 +67,11 @@ export function createRanItOpener(ctx: SlackContext) {
 
 /** Start rollback: asks for an optional reason (the button itself already confirmed). */
 export function createRollbackOpener(ctx: SlackContext) {
-  return async ({ ack, body, action }: ButtonArgs): Promise<void> => {
+  return async (args: ButtonArgs): Promise<void> => {
+    const { ack, body, action } = args;
     await ack();
     const value = decodeValue(action.value);
-    if (!value) return;
+    if (!value || (await refusedAsForeign(ctx, args, value.runId))) return;
     await ctx.writer
       .openView(
         body.trigger_id,

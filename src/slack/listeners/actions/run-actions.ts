@@ -11,6 +11,7 @@ import type { SlackContext } from '../../context.js';
 import { ACTIONS, type ButtonValue, decodeValue } from '../../ids.js';
 import type { ClickOrigin } from '../../sync/click-feedback.js';
 import { commitThenAck } from '../commit-then-ack.js';
+import { clickBelongsToRun, FOREIGN_CLICK, originOf as sourceOf } from './click-origin.js';
 
 /** The arguments Bolt passes to a button listener. */
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -35,36 +36,53 @@ export function originOf(body: ButtonArgs['body']): ClickOrigin | null {
 /** A listener that turns a click into one command. */
 export function createButtonHandler(ctx: SlackContext, toCommand: ToCommand) {
   return async ({ ack, body, action, respond }: ButtonArgs): Promise<void> => {
+    const receivedAt = performance.now();
     const value = decodeValue(action.value);
     const userId = body.user.id;
     const tell = (text: string) =>
       respond({ response_type: 'ephemeral', replace_original: false, text }).catch((err: unknown) =>
         ctx.logger.warn({ err }, 'could not answer a click'),
       );
+    const count = (outcome: Parameters<SlackContext['metrics']['click']>[1]) =>
+      ctx.metrics.click(action.action_id, outcome);
     if (!value) {
       await ack();
+      count('unusable');
       return void (await tell('This button is not one of mine any more; nothing was changed.'));
     }
-    const work = executeCommand(ctx.runDeps, {
-      runId: value.runId,
-      command: (loaded) => toCommand(value, userId, ctx, loaded),
-      // One click is one action_ts: a retried delivery of it is stored once.
-      idempotencyKey: `click:${action.action_ts}:${userId}:${action.action_id}:${action.value ?? ''}`,
-    });
+    const work = (async () => {
+      // A value is only text in a message: it acts on its run only from that run's own messages.
+      if (!(await clickBelongsToRun(ctx, value.runId, action.action_id, sourceOf(body)))) return null;
+      return executeCommand(ctx.runDeps, {
+        runId: value.runId,
+        command: (loaded) => toCommand(value, userId, ctx, loaded),
+        // One click is one action_ts: a retried delivery of it is stored once.
+        idempotencyKey: `click:${action.action_ts}:${userId}:${action.action_id}:${action.value ?? ''}`,
+      });
+    })();
     let result: Awaited<typeof work>;
     try {
       result = await commitThenAck(ack, work);
     } catch (err) {
+      count('error');
       ctx.logger.error({ err, runId: value.runId, action: action.action_id }, 'click failed');
       return void (await tell(
         'Something went wrong on our side; nothing was changed. Try again in a moment.',
       ));
     }
+    if (!result) {
+      count('foreign');
+      return void (await tell(FOREIGN_CLICK));
+    }
+    count(result.ok ? 'applied' : 'refused');
+    if (result.ok && !result.duplicate && action.action_id === ACTIONS.acknowledge)
+      ctx.metrics.escalationAcknowledged();
     const origin = originOf(body);
     if (result.run && origin && !(result.ok && result.duplicate)) {
       const acknowledgedBy = result.run.state.escalation?.acknowledgedBy;
       if (action.action_id !== ACTIONS.acknowledge) await ctx.feedback.show(result.run, origin);
       else if (acknowledgedBy) await ctx.feedback.acknowledged(result.run, acknowledgedBy, origin);
+      ctx.metrics.observeClickToVisible(performance.now() - receivedAt);
     }
     if (!result.ok) await tell(result.refusal.message);
     ctx.kick(value.runId, result.ok && !result.duplicate ? result.run : undefined);

@@ -8,6 +8,7 @@ import { executeCommand } from '../../../usecases/execute-command.js';
 import { startRunUseCase } from '../../../usecases/start-run.js';
 import { buildReportReply } from '../../blocks/report-messages.js';
 import type { SlackContext } from '../../context.js';
+import { escapeText as esc } from '../../escape.js';
 import { commitThenAck } from '../commit-then-ack.js';
 import { parseDeployText } from './parse-deploy-text.js';
 import { buildHelpText, buildRunListText, buildStatusText } from './texts.js';
@@ -65,7 +66,7 @@ async function handle(
             const run = await ctx.queries.find(request.run);
             if (!run) {
               return void (await reply(
-                `No run \`${request.run.slice(0, 40)}\`. \`/deploy status\` lists this channel's active runs.`,
+                `No run \`${esc(request.run.slice(0, 40))}\`. \`/deploy status\` lists this channel's active runs.`,
               ));
             }
             // A finished or aborted run comes with its report.
@@ -78,7 +79,7 @@ async function handle(
         }
         case 'abort': {
           const run = await ctx.queries.find(request.run);
-          if (!run) return void (await reply(`No run \`${request.run.slice(0, 40)}\`.`));
+          if (!run) return void (await reply(`No run \`${esc(request.run.slice(0, 40))}\`.`));
           const isAdmin = ctx.directory().admins.includes(command.user_id);
           const result = await executeCommand(ctx.runDeps, {
             runId: run.id,
@@ -94,8 +95,11 @@ async function handle(
           if (!loaded.ok) {
             const problem = loaded.problem;
             const detail =
-              problem.code === 'runbook.invalid' ? `\n${problem.errors.map((e) => `• ${e}`).join('\n')}` : '';
-            return void (await reply(`${problem.message}${detail}`));
+              problem.code === 'runbook.invalid'
+                ? `\n${problem.errors.map((e) => `• ${esc(e)}`).join('\n')}`
+                : '';
+            // The name is what the user typed: every echo of it is escaped.
+            return void (await reply(`${esc(problem.message)}${detail}`));
           }
           const { entry } = loaded;
           const started = await startRunUseCase(ctx.runDeps, {

@@ -1,5 +1,6 @@
 // `/deploy …` text → a typed request, or a sentence saying what is wrong. Pure.
 import { z } from 'zod';
+import { escapeText } from '../../escape.js';
 
 /** What a `/deploy` asks for. */
 export type DeployRequest =
@@ -53,7 +54,10 @@ export function parseDeployText(
     case 'start':
       return parseStart(rest);
     default:
-      return { ok: false, message: `Unknown subcommand \`${verb.slice(0, 40)}\`. Try \`/deploy help\`.` };
+      return {
+        ok: false,
+        message: `Unknown subcommand \`${escapeText(verb.slice(0, 40))}\`. Try \`/deploy help\`.`,
+      };
   }
 }
 
@@ -78,7 +82,7 @@ function parseStart(args: string[]): { ok: true; request: DeployRequest } | { ok
     if (!KEY.test(key)) {
       return {
         ok: false,
-        message: `\`${arg.slice(0, 60)}\` is not a parameter: write KEY=value (letters, digits, _ . -).`,
+        message: `\`${escapeText(arg.slice(0, 60))}\` is not a parameter: write KEY=value (letters, digits, _ . -).`,
       };
     }
     const value = paramSchema.safeParse(arg.slice(eq + 1));

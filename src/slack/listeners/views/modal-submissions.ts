@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { RunCommand } from '../../../runs/index.js';
 import { executeCommand } from '../../../usecases/execute-command.js';
 import type { SlackContext } from '../../context.js';
+import { mention } from '../../escape.js';
 import { commitThenAck } from '../commit-then-ack.js';
 import { decodeOrigin } from './modal-origin.js';
 
@@ -34,27 +35,30 @@ async function apply(
   ctx: SlackContext,
   args: Args,
   opened: NonNullable<ReturnType<typeof decodeOrigin>>,
-  command: RunCommand,
-  urgent = false,
+  type: RunCommand['type'],
+  build: () => Promise<RunCommand | null>,
 ): Promise<void> {
   const runId = opened.value.runId;
-  const work = executeCommand(ctx.runDeps, {
-    runId,
-    command,
-    idempotencyKey: `view:${args.body.view.id}:${args.body.view.hash}`,
-  });
+  const work = (async () => {
+    const command = await build();
+    if (!command) return null;
+    return executeCommand(ctx.runDeps, {
+      runId,
+      command,
+      idempotencyKey: `view:${args.body.view.id}:${args.body.view.hash}`,
+    });
+  })();
   let result: Awaited<typeof work>;
   try {
     result = await commitThenAck(() => args.ack(), work);
   } catch (err) {
-    ctx.logger.error({ err, runId }, 'modal submission failed');
-    return tellPrivately(
-      ctx,
-      runId,
-      args.body.user.id,
-      'Something went wrong on our side; nothing was changed.',
-    );
+    // The submitter is told, and a rollback that did not start is said in the thread.
+    ctx.logger.error({ err, runId, command: type }, 'a modal submission failed');
+    return sayFailure(ctx, runId, args.body.user.id, type);
   }
+  if (!result) return;
+  // Forward buttons go the moment a rollback starts: its messages go first under the budget.
+  const urgent = type === 'start_rollback';
   if (result.run && opened.origin && !(result.ok && result.duplicate))
     await ctx.feedback.show(result.run, opened.origin);
   ctx.kick(runId, result.ok && !result.duplicate ? result.run : undefined, { urgent });
@@ -64,6 +68,25 @@ async function apply(
 async function tellPrivately(ctx: SlackContext, runId: string, userId: string, text: string): Promise<void> {
   const channel = (await ctx.queries.find(runId).catch(() => null))?.channelId;
   if (channel) await ctx.writer.postEphemeral(channel, userId, { text }).catch(() => undefined);
+}
+
+async function sayFailure(ctx: SlackContext, runId: string, userId: string, type: RunCommand['type']) {
+  const run = await ctx.queries.find(runId).catch(() => null);
+  if (!run) return;
+  const what = type === 'start_rollback' ? 'The rollback could not start' : 'That could not be saved';
+  const text = `⚠️ ${what} because of an error on our side; nothing was changed. Try again, or roll back by hand.`;
+  await ctx.writer.postEphemeral(run.channelId, userId, { text }).catch(() => undefined);
+  if (type === 'start_rollback' && run.parentTs) {
+    await ctx.writer
+      .post(
+        run.channelId,
+        {
+          text: `⚠️ ${mention(userId)} asked for a rollback, but it could not start: nothing was paged. Roll back by hand or try again.`,
+        },
+        run.parentTs,
+      )
+      .catch(() => undefined);
+  }
 }
 
 /** "I ran it" submitted. */
@@ -82,14 +105,14 @@ export function createRanItSubmission(ctx: SlackContext) {
     if (!opened || !stepId) return void (await args.ack());
     const output = parsed.data.output?.value.value ?? undefined;
     const exit = parsed.data.exit_code?.value.value;
-    await apply(ctx, args, opened, {
+    await apply(ctx, args, opened, 'complete_step', async () => ({
       type: 'complete_step',
       userId: args.body.user.id,
       stepId,
       confirmEarly: true,
       ...(output ? { output } : {}),
       ...(exit ? { exitCode: Number(exit) } : {}),
-    });
+    }));
   };
 }
 
@@ -100,16 +123,16 @@ export function createRollbackSubmission(ctx: SlackContext) {
     const parsed = rollbackValues.safeParse(args.view.state.values);
     if (!opened) return void (await args.ack());
     // Contacts are resolved before the run is locked: Slack look-ups must not hold the run's lock.
-    const loaded = await ctx.runDeps.runs.loadRun(ctx.runDeps.db, opened.value.runId);
-    if (!loaded) return void (await args.ack());
-    const command: RunCommand = {
-      type: 'start_rollback',
-      userId: args.body.user.id,
-      reason: (parsed.success ? parsed.data.reason?.value.value : null) ?? null,
-      contacts: await ctx.people.escalationContacts(loaded.runbook),
-      policy: ctx.people.escalationPolicy(loaded.runbook),
-    };
-    // Forward buttons go the moment the rollback starts: its messages go first under the budget.
-    await apply(ctx, args, opened, command, true);
+    await apply(ctx, args, opened, 'start_rollback', async () => {
+      const loaded = await ctx.runDeps.runs.loadRun(ctx.runDeps.db, opened.value.runId);
+      if (!loaded) return null;
+      return {
+        type: 'start_rollback',
+        userId: args.body.user.id,
+        reason: (parsed.success ? parsed.data.reason?.value.value : null) ?? null,
+        contacts: await ctx.people.escalationContacts(loaded.runbook),
+        policy: ctx.people.escalationPolicy(loaded.runbook),
+      };
+    });
   };
 }

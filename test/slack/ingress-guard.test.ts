@@ -1,0 +1,42 @@
+// The ingress guard's body rule, on the bodies Slack sends and on the ones that crash Bolt 5.1.
+import { describe, expect, it } from 'vitest';
+import { isAcceptableBody } from '../../src/slack/ingress-guard.js';
+import { originOf } from '../../src/slack/listeners/actions/click-origin.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
+
+describe('isAcceptableBody', () => {
+  it("accepts what Slack sends: command fields, ssl_check, a payload object, an event's JSON", () => {
+    expect(isAcceptableBody('command=%2Fdeploy&text=help', FORM)).toBe(true);
+    expect(isAcceptableBody('ssl_check=1&token=x', FORM)).toBe(true);
+    expect(isAcceptableBody(`payload=${encodeURIComponent('{"type":"block_actions"}')}`, FORM)).toBe(true);
+    expect(isAcceptableBody('{"type":"event_callback"}', JSON_TYPE)).toBe(true);
+  });
+
+  it('refuses payloads and JSON bodies that are not objects, and two payloads', () => {
+    for (const payload of ['null', '42', '"text"', '[]', 'true', '{broken']) {
+      expect(isAcceptableBody(`payload=${encodeURIComponent(payload)}`, FORM), payload).toBe(false);
+      expect(isAcceptableBody(payload, JSON_TYPE), payload).toBe(false);
+    }
+    expect(isAcceptableBody('payload=%7B%7D&payload=%7B%7D', FORM)).toBe(false);
+  });
+});
+
+describe('originOf', () => {
+  it('reads the container of a message click, else channel and message', () => {
+    expect(originOf({ container: { channel_id: 'C1', message_ts: '1.2' } })).toEqual({
+      channelId: 'C1',
+      messageTs: '1.2',
+    });
+    expect(originOf({ channel: { id: 'C2' }, message: { ts: '3.4' } })).toEqual({
+      channelId: 'C2',
+      messageTs: '3.4',
+    });
+    expect(originOf({ container: { type: 'view', view_id: 'V1' } })).toEqual({
+      channelId: null,
+      messageTs: null,
+    });
+    expect(originOf(null)).toEqual({ channelId: null, messageTs: null });
+  });
+});

@@ -1,0 +1,76 @@
+// Starts the built bot (`node dist/src/main.js`) as its own process, against the fake Slack and a
+// PGlite data folder in a temporary directory: for tests about the process itself (crashes, signals).
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MAIN = join(REPO, 'dist', 'src', 'main.js');
+
+/** A running bot process. */
+export interface SpawnedBot {
+  child: ChildProcess;
+  port: number;
+  /** Everything the process wrote, for failure messages. */
+  output(): string;
+  alive(): boolean;
+  stop(): Promise<void>;
+}
+
+/** Spawns the bot and resolves once it logged "deploybot is up" (with its port), or rejects. */
+export async function spawnBot(
+  env: Record<string, string>,
+  { timeoutMs = 45_000, preload }: { timeoutMs?: number; preload?: string } = {},
+): Promise<SpawnedBot> {
+  if (!existsSync(MAIN)) execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'pipe' });
+  const dir = mkdtempSync(join(tmpdir(), 'deploybot-proc-'));
+  cpSync(join(REPO, 'runbooks'), join(dir, 'runbooks'), { recursive: true });
+  const args = preload ? ['--import', join(REPO, 'test', 'support', preload), MAIN] : [MAIN];
+  const child = spawn(process.execPath, args, {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      DATA_DIR: join(dir, 'data'),
+      RUNBOOKS_DIR: join(dir, 'runbooks'),
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bot did not start in time:\n${out}`)), timeoutMs);
+    const look = () => {
+      const up = /"port":(\d+)[^\n]*deploybot is up|deploybot is up[^\n]*"port":(\d+)/.exec(out);
+      if (up) {
+        clearTimeout(timer);
+        resolve(Number(up[1] ?? up[2]));
+      }
+    };
+    child.stdout?.on('data', look);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`bot exited with ${code}:\n${out}`));
+    });
+  });
+  return {
+    child,
+    port,
+    output: () => out,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
