@@ -81,7 +81,7 @@ describe('Socket Mode', () => {
   });
 
   async function command(text: string, userId = 'U0ALICE') {
-    const responseUrl = slack.responseUrl();
+    const responseUrl = slack.responseUrl(undefined, { channel: CHANNEL, user: userId });
     await socket.command({ text, userId, channelId: CHANNEL, responseUrl });
     await bot.idle();
     return slack.responses(responseUrl.split('/').pop()).map((r) => String(r.body.text));
@@ -89,7 +89,12 @@ describe('Socket Mode', () => {
 
   /** Sends a click over the socket; `whileInFlight` runs right after it was sent. */
   async function click(button: FoundButton, message: FakeMessage, whileInFlight?: () => void) {
-    const responseUrl = slack.responseUrl();
+    // As on Slack, a click's response_url belongs to the clicked message.
+    const responseUrl = slack.responseUrl(undefined, {
+      channel: message.channel,
+      ts: message.ts,
+      user: 'U0BOB',
+    });
     const acked = socket.action({
       userId: 'U0BOB',
       channelId: message.channel,
