@@ -8,6 +8,7 @@ import pino from 'pino';
 import type { Config } from '../../src/config/config.js';
 import { type Bot, startBot } from '../../src/server.js';
 import { createTestClock, type TestClock } from '../../src/shared/clock.js';
+import type { WriterTiming } from '../../src/slack/outbound/slack-writer.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createFakeSlack, type FakeMessage, type FakeSlack } from '../support/fake-slack.js';
 import {
@@ -68,6 +69,8 @@ export interface HarnessOptions {
   directory?: string;
   /** Overrides of the bot's configuration (e.g. `metrics`). */
   config?: Partial<Config>;
+  /** Overrides of the writer's timing (e.g. a small update budget). */
+  timing?: Partial<WriterTiming>;
 }
 
 /** Starts the fake Slack, a fresh database and the bot. */
@@ -116,6 +119,7 @@ export async function startHarness(options: HarnessOptions) {
     maxAttempts: 6,
     maxRetryAfterMs: 1500,
     updatesPerMinute: 60_000,
+    ...options.timing,
   };
   let bot: Bot = await startBot(config, logger, { clock, timing, pollMs: 60_000 });
 
@@ -124,6 +128,7 @@ export async function startHarness(options: HarnessOptions) {
     slack,
     clock,
     config,
+    timing,
     get bot() {
       return bot;
     },
