@@ -1,10 +1,14 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { WebClient } from '@slack/web-api';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildReportMessages, buildReportReply } from '../../src/slack/blocks/report-messages.js';
 import { shareReport } from '../../src/slack/outbound/share-report.js';
-import type { SlackWriter } from '../../src/slack/outbound/slack-writer.js';
+import {
+  createSlackWriter,
+  DEFAULT_TIMING,
+  type SlackWriter,
+} from '../../src/slack/outbound/slack-writer.js';
+import { createFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 
 const logger = pino({ level: 'silent' });
 const REPORT = {
@@ -13,82 +17,47 @@ const REPORT = {
   markdown: '# Payments\n\n- [x] Tell <!channel> — ✅ done by @U0BOB\n\n```bash\nmake deploy\n```\n',
 };
 
-/** A writer that records calls and posts, answering `call` with `answer`. */
-function stubWriter(answer: (method: string) => unknown) {
-  const calls: { method: string; args: Record<string, unknown> }[] = [];
-  const posts: { channel: string; content: { text: string; blocks?: unknown[] }; threadTs?: string }[] = [];
-  const writer = {
-    call: async (method: string, args: Record<string, unknown>) => {
-      calls.push({ method, args });
-      return answer(method);
-    },
-    post: async (channel: string, content: { text: string; blocks?: unknown[] }, threadTs?: string) => {
-      posts.push({ channel, content, ...(threadTs ? { threadTs } : {}) });
-      return { channel, ts: '1.2' };
-    },
-  } as unknown as SlackWriter;
-  return { writer, calls, posts };
-}
-
 describe('sharing a run report', () => {
-  const servers: ReturnType<typeof createServer>[] = [];
+  let slack: FakeSlack;
+  let writer: SlackWriter;
+  beforeEach(async () => {
+    slack = await createFakeSlack();
+    const client = new WebClient('xoxb-test', { slackApiUrl: slack.url, retryConfig: { retries: 0 } });
+    writer = createSlackWriter(client, logger, { ...DEFAULT_TIMING, postIntervalMs: 1, maxAttempts: 1 });
+  });
   afterEach(async () => {
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-    servers.length = 0;
+    await slack.close();
   });
 
   it('uploads it as a Markdown file and shares it in the thread (files.uploadV2, step by step)', async () => {
-    const uploaded: string[] = [];
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        uploaded.push(Buffer.concat(chunks).toString('utf8'));
-        res.writeHead(200).end('OK');
-      });
-    });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/upload/F1`;
-    const { writer, calls, posts } = stubWriter((method) =>
-      method === 'files.getUploadURLExternal' ? { ok: true, upload_url: url, file_id: 'F1' } : { ok: true },
-    );
     const how = await shareReport(writer, logger, REPORT, { channel: 'C1', threadTs: '1700.0001' });
     expect(how).toBe('file');
-    expect(calls).toEqual([
+    expect(slack.callsTo('files.getUploadURLExternal').map((c) => c.body)).toEqual([
       {
-        method: 'files.getUploadURLExternal',
-        args: {
-          filename: REPORT.fileName,
-          length: Buffer.byteLength(REPORT.markdown),
-          snippet_type: 'markdown',
-        },
-      },
-      {
-        method: 'files.completeUploadExternal',
-        args: {
-          files: JSON.stringify([{ id: 'F1', title: REPORT.title }]),
-          channel_id: 'C1',
-          thread_ts: '1700.0001',
-        },
+        filename: REPORT.fileName,
+        length: String(Buffer.byteLength(REPORT.markdown)),
+        snippet_type: 'markdown',
       },
     ]);
+    const [file] = [...slack.files.values()];
     // The file is the report byte for byte: nothing escaped, nothing cut.
-    expect(uploaded).toEqual([REPORT.markdown]);
-    expect(posts).toEqual([]);
+    expect(file?.bytes).toBe(REPORT.markdown);
+    expect(file?.shared).toMatchObject({
+      files: JSON.stringify([{ id: 'F1', title: REPORT.title }]),
+      channel_id: 'C1',
+      thread_ts: '1700.0001',
+    });
+    expect(slack.callsTo('chat.postMessage')).toEqual([]);
   });
 
   it('posts it in the thread as code blocks when Slack refuses the upload', async () => {
-    const { writer, posts } = stubWriter(() => {
-      throw Object.assign(new Error('An API error occurred: missing_scope'), {
-        data: { error: 'missing_scope' },
-      });
-    });
-    const how = await shareReport(writer, logger, REPORT, { channel: 'C1', threadTs: '1700.0001' });
+    const parent = await writer.post('C1', { text: 'the run' });
+    slack.failNext('files.getUploadURLExternal', { error: 'missing_scope' });
+    const how = await shareReport(writer, logger, REPORT, { channel: 'C1', threadTs: parent.ts });
     expect(how).toBe('messages');
+    const posts = slack.thread('C1', parent.ts);
     expect(posts).toHaveLength(1);
-    expect(posts[0]?.threadTs).toBe('1700.0001');
-    const text = JSON.stringify(posts[0]?.content);
+    const text = JSON.stringify({ text: posts[0]?.text, blocks: posts[0]?.blocks });
     expect(text).not.toContain('<!channel>');
     expect(text).toContain('&lt;!channel&gt;');
     // A fence inside the report cannot close the code block around it.

@@ -83,6 +83,8 @@ export class FakeSlack {
   private readonly allowed: Set<string>;
   private readonly responsePosts: FakeResponse[] = [];
   private readonly recent = new Map<string, number[]>();
+  /** Files uploaded through files.getUploadURLExternal (bytes) and shared with completeUploadExternal. */
+  readonly files = new Map<string, { filename: string; bytes: string | null; shared: Json | null }>();
   private readonly responseTargets = new Map<string, ResponseTarget & { created: number }>();
   private responseIds = 0;
   private readonly extraMethods = new Map<string, (body: Json, token: string | null) => Json>();
@@ -298,6 +300,13 @@ export class FakeSlack {
         res,
       );
     }
+    if (url.pathname.startsWith('/upload/')) {
+      const file = this.files.get(decodeURIComponent(url.pathname.slice(8)));
+      if (!file) return send(res, 404, { ok: false, error: 'file_not_found' });
+      file.bytes = raw;
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${raw.length}`);
+      return;
+    }
     if (url.pathname.startsWith('/response/')) {
       return this.onResponseUrl(decodeURIComponent(url.pathname.slice(10)), body, res);
     }
@@ -318,7 +327,10 @@ export class FakeSlack {
       ? fail('not_authed')
       : extra
         ? extra(body, token)
-        : (this.directory.handle(method, body) ?? this.state.handle(method, body) ?? fail('unknown_method'));
+        : (this.handleFiles(method, body) ??
+          this.directory.handle(method, body) ??
+          this.state.handle(method, body) ??
+          fail('unknown_method'));
     send(res, 200, result);
     call.status = 200;
     call.error = result.ok === true ? null : String(result.error);
@@ -365,6 +377,32 @@ export class FakeSlack {
     }
     this.responsePosts.push({ id, body, at, effect });
     answer(200, null);
+  }
+
+  /** Slack's external upload: an upload URL on the fake, then the share into a channel or thread. */
+  private handleFiles(method: string, body: Json): Json | undefined {
+    if (method === 'files.getUploadURLExternal') {
+      const filename = stringOrNull(body.filename);
+      if (!filename || !Number(body.length)) return fail('invalid_arguments');
+      const id = `F${this.files.size + 1}`;
+      this.files.set(id, { filename, bytes: null, shared: null });
+      return { ok: true, upload_url: `${this.origin}/upload/${id}`, file_id: id };
+    }
+    if (method === 'files.completeUploadExternal') {
+      let listed: { id?: string }[] = [];
+      try {
+        listed = JSON.parse(String(body.files ?? '[]')) as { id?: string }[];
+      } catch {
+        return fail('invalid_arguments');
+      }
+      for (const { id } of listed) {
+        const file = id ? this.files.get(id) : undefined;
+        if (!file?.bytes) return fail('file_not_found');
+        file.shared = body;
+      }
+      return { ok: true, files: listed };
+    }
+    return undefined;
   }
 
   /** Slack's per-method limit over a sliding minute: 429 with the seconds until a slot frees up. */
