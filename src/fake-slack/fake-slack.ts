@@ -36,6 +36,8 @@ export interface FakeSlackOptions extends DirectoryOptions, Partial<FakeIdentity
   responseUrlMaxUses?: number;
   /** Clock for `at` and fault windows. */
   now?: () => number;
+  /** `views.open` takes only trigger ids from `triggerId()` (the playground); tests may invent their own. */
+  strictTriggers?: boolean;
 }
 
 /** One Web API call as received. `status`/`error` are filled in when the fake has answered. */
@@ -65,6 +67,8 @@ export interface ResponseTarget {
 
 /** Slack keeps a response_url usable for 30 minutes. */
 const RESPONSE_URL_TTL_MS = 30 * 60_000;
+/** A trigger_id works once, within 3 seconds (reference §3.4). */
+const TRIGGER_TTL_MS = 3000;
 
 export class FakeSlack {
   /** Base URL for `slackApiUrl`, with trailing slash: `http://127.0.0.1:PORT/api/`. */
@@ -79,6 +83,8 @@ export class FakeSlack {
   private readonly responsePosts: FakeResponse[] = [];
   private readonly responseTargets = new Map<string, ResponseTarget & { created: number }>();
   private responseIds = 0;
+  private readonly triggers = new Map<string, { user: string; created: number }>();
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly server: ReturnType<typeof createServer>,
@@ -178,6 +184,24 @@ export class FakeSlack {
   responseUrl(id = `R${++this.responseIds}`, target?: ResponseTarget): string {
     if (target) this.responseTargets.set(id, { ...target, created: this.now() });
     return `${this.origin}/response/${encodeURIComponent(id)}`;
+  }
+
+  /** A trigger_id for an interaction by `user`, as Slack sends with a click, command or submission. */
+  triggerId(user: string): string {
+    const id = `${Date.now()}.${++this.responseIds}.${this.identity.teamId.toLowerCase()}trigger`;
+    this.triggers.set(id, { user, created: this.now() });
+    return id;
+  }
+
+  /** Who the trigger was issued for (when it came from `triggerId()`). */
+  triggerUser(id: string): string | undefined {
+    return this.triggers.get(id)?.user;
+  }
+
+  /** Calls `listener` after every answered call or response_url post; returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** What was said through response URLs (to one `id`, or all): private and channel answers. */
@@ -303,10 +327,26 @@ export class FakeSlack {
     }
     const result = !token
       ? fail('not_authed')
-      : (this.directory.handle(method, body) ?? this.state.handle(method, body) ?? fail('unknown_method'));
+      : (this.checkTrigger(method, body) ??
+        this.directory.handle(method, body) ??
+        this.state.handle(method, body) ??
+        fail('unknown_method'));
     send(res, 200, result);
     call.status = 200;
     call.error = result.ok === true ? null : String(result.error);
+    this.changed();
+  }
+
+  /** `views.open` with an expired (or, when strict, unknown) trigger fails as on Slack. */
+  private checkTrigger(method: string, body: Json): Json | undefined {
+    if (method !== 'views.open') return undefined;
+    const issued = this.triggers.get(stringOrNull(body.trigger_id) ?? '');
+    if (!issued) return this.options.strictTriggers ? fail('invalid_trigger') : undefined;
+    return this.now() - issued.created > TRIGGER_TTL_MS ? fail('trigger_expired') : undefined;
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
   }
 
   private async onResponseUrl(id: string, body: Json, res: ServerResponse): Promise<void> {
@@ -321,7 +361,8 @@ export class FakeSlack {
     const faulted = await this.misbehave('response_url', res);
     if (faulted) return void Object.assign(call, faulted);
     const target = this.responseTargets.get(id);
-    if (this.responseWrites(id).length >= (this.options.responseUrlMaxUses ?? 5)) return answer(404, 'used_url');
+    if (this.responseWrites(id).length >= (this.options.responseUrlMaxUses ?? 5))
+      return answer(404, 'used_url');
     if (target && at - target.created > RESPONSE_URL_TTL_MS) return answer(404, 'expired_url');
     const flag = (v: unknown) => v === true || v === 'true';
     let effect: FakeResponse['effect'] = body.response_type === 'in_channel' ? 'in_channel' : 'ephemeral';
@@ -331,8 +372,13 @@ export class FakeSlack {
       effect = 'deleted';
     } else if (target?.ts && flag(body.replace_original)) {
       const { replace_original: _r, response_type: _t, ...content } = body;
-      const replaced = this.state.handle('chat.update', { ...content, channel: target.channel, ts: target.ts });
-      if (replaced?.ok !== true) return answer(replaced?.error === 'message_not_found' ? 404 : 400, String(replaced?.error));
+      const replaced = this.state.handle('chat.update', {
+        ...content,
+        channel: target.channel,
+        ts: target.ts,
+      });
+      if (replaced?.ok !== true)
+        return answer(replaced?.error === 'message_not_found' ? 404 : 400, String(replaced?.error));
       effect = 'replaced';
     } else {
       this.state.checkMentions('response_url', {
@@ -344,6 +390,7 @@ export class FakeSlack {
     }
     this.responsePosts.push({ id, body, at, effect });
     answer(200, null);
+    this.changed();
   }
 
   /** Applies delay, hang and scripted faults; returns what was answered when a fault replaced the result. */
