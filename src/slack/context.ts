@@ -1,8 +1,8 @@
 // What the Slack listeners need, in one object (built by src/main.ts).
 import type { Logger } from 'pino';
-import type { LoadedRun } from '../db/runs.repository.js';
 import type { RunbookCatalog } from '../catalog/runbook-catalog.js';
 import type { RunQueries } from '../db/queries.js';
+import type { LoadedRun } from '../db/runs.repository.js';
 import type { Directory } from '../directory/schema.js';
 import type { RunDeps } from '../usecases/deps.js';
 import type { SlackWriter } from './outbound/slack-writer.js';

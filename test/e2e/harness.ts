@@ -134,7 +134,11 @@ export async function startHarness(options: HarnessOptions) {
     },
     /** The signed body of a click, and where its private answers land. */
     clickBody(button: FoundButton, userId: string, message: { channel: string; ts: string }) {
-      const responseUrl = slack.responseUrl(undefined, { channel: message.channel, ts: message.ts, user: userId });
+      const responseUrl = slack.responseUrl(undefined, {
+        channel: message.channel,
+        ts: message.ts,
+        user: userId,
+      });
       const body = blockActionsBody({
         userId,
         channelId: message.channel,

@@ -1,7 +1,7 @@
 // Buttons that open a modal first: "I ran it" (output and exit code) and Start rollback (a reason).
 import type { KnownBlock } from '@slack/types';
 import type { SlackContext } from '../../context.js';
-import { decodeValue, encodeValue, VIEWS } from '../../ids.js';
+import { decodeValue, VIEWS } from '../../ids.js';
 import { encodeOrigin } from '../views/modal-origin.js';
 import { type ButtonArgs, originOf } from './run-actions.js';
 
