@@ -18,6 +18,8 @@ export interface PageServerOptions {
   people: PlaygroundPerson[];
   channel: { id: string; name: string };
   speed: number;
+  /** When the (possibly faster) clock started, in ms: the page computes the bot's now from it. */
+  clockStart: number;
   host: string;
   port: number;
 }
@@ -80,7 +82,14 @@ async function route(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promi
   if (req.method === 'GET' && url.pathname === '/api/events') return openStream(ctx, req, res);
   if (req.method === 'GET' && url.pathname === '/api/setup') {
     const bot = ctx.slack.identity;
-    return send(res, 200, { people: ctx.people, channel: ctx.channel, speed: ctx.speed, bot: bot.botUserId });
+    const clock = { start: ctx.clockStart, speed: ctx.speed };
+    return send(res, 200, {
+      people: ctx.people,
+      channel: ctx.channel,
+      speed: ctx.speed,
+      clock,
+      bot: bot.botUserId,
+    });
   }
   if (req.method === 'GET' && url.pathname === '/api/state') {
     const user = knownUser(ctx, url.searchParams.get('user'));

@@ -52,10 +52,11 @@ export async function startPlayground(pc: PlaygroundConfig, logger: Logger): Pro
     directoryOptional: pc.directoryOptional,
     logLevel: pc.logLevel,
   };
+  const clockStart = Date.now();
   let bot: Bot;
   try {
     bot = await startBot(config, logger, {
-      clock: createScaledClock(pc.speed),
+      clock: createScaledClock(pc.speed, clockStart),
       pollMs: pc.speed > 1 ? 250 : 1000,
     });
   } catch (error) {
@@ -71,6 +72,7 @@ export async function startPlayground(pc: PlaygroundConfig, logger: Logger): Pro
       people: people.people,
       channel: PLAYGROUND_CHANNEL,
       speed: pc.speed,
+      clockStart,
       host: pc.host,
       port: pc.port,
     });

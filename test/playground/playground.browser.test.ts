@@ -52,6 +52,8 @@ describe.skipIf(SKIP_BROWSER)('the playground in a browser', () => {
   }
   const as = (user: string) => page.selectOption('#user', user);
   const thread = '#thread-messages';
+  /** Replies in the thread pane (the parent is shown there too, above them). */
+  const reply = `${thread} .msg[data-thread-ts]`;
 
   it('plays a whole run: steps, a timer, a four-eyes gate, a rollback and an acknowledged page', async () => {
     // Dana starts the run from the composer: the parent message appears, and its thread opens.
@@ -61,22 +63,22 @@ describe.skipIf(SKIP_BROWSER)('the playground in a browser', () => {
     await page.locator(thread, { hasText: 'Build and push' }).waitFor();
     await snap(page, '1-run-started');
 
-    await click(`${thread} .bk-button`, /^Done$/);
-    await click(`${thread} .bk-button`, /^Start 2-minute timer$/);
+    await click(`${reply} .bk-button`, /^Done$/);
+    await click(`${reply} .bk-button`, /^Start 2-minute timer$/);
     await page.locator(thread, { hasText: 'Timer ends' }).waitFor();
     await snap(page, '2-timer-started');
     // 60× speed: the 2-minute wait is over in about 2 s.
     await page.locator(thread, { hasText: 'Wait over' }).waitFor({ timeout: 20_000 });
-    await click(`${thread} .bk-button`, /^Done$/);
+    await click(`${reply} .bk-button`, /^Done$/);
 
     // Four eyes: the starter may not sign; two other SREs do.
-    await click(`${thread} .bk-button`, /^Approve \(SRE\)$/);
-    await expect.poll(() => page.locator(`${thread} .msg.ephemeral`).innerText()).toMatch(/started|own/i);
+    await click(`${reply} .bk-button`, /^Approve \(SRE\)$/);
+    await page.locator(`${thread} .msg.ephemeral`, { hasText: /you started this run/ }).waitFor();
     await snap(page, '3-starter-refused');
     await as('U0INGRID');
-    await click(`${thread} .bk-button`, /^Approve \(SRE\)$/);
+    await click(`${reply} .bk-button`, /^Approve \(SRE\)$/);
     await as('U0TOMAS1');
-    await click(`${thread} .bk-button`, /^Approve \(SRE\)$/);
+    await click(`${reply} .bk-button`, /^Approve \(SRE\)$/);
     await page.locator(thread, { hasText: 'Switch traffic to the new version' }).waitFor();
     await snap(page, '4-gate-passed');
 
@@ -108,7 +110,7 @@ describe.skipIf(SKIP_BROWSER)('the playground in a browser', () => {
     await as('U0DEPLOY');
     await page.click('#nav-channel');
     await page.locator(thread, { hasText: 'Switch traffic back' }).waitFor();
-    await click(`${thread} .bk-button`, /^Done$/);
+    await click(`${reply} .bk-button`, /^Done$/);
     await expect
       .poll(() => page.locator('#messages .msg').first().innerText(), { timeout: 15_000 })
       .toMatch(/Rolled back/i);

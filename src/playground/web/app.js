@@ -60,9 +60,10 @@ async function refresh() {
   }
 }
 
-function clock(ts) {
-  const d = new Date(Number(ts.split('.')[0]) * 1000);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+/** The playground's clock (it may run faster than real time), for `{ago}` in date tokens. */
+function now() {
+  const { start, speed } = ui.setup.clock;
+  return start + (Date.now() - start) * speed;
 }
 
 function author(userId) {
@@ -71,20 +72,20 @@ function author(userId) {
 }
 
 function messageHtml(m, options = {}) {
-  const ctx = { names };
+  const ctx = { names, now: now() };
   const thread = m.thread_ts ? ` data-thread-ts="${escapeHtml(m.thread_ts)}"` : '';
   const replies = options.replies
     ? `<button type="button" class="link replies" data-open-thread="${escapeHtml(m.ts)}">${options.replies} ${options.replies === 1 ? 'reply' : 'replies'}</button>`
     : '';
   const edited = m.edited ? ' <span class="muted">(edited)</span>' : '';
   return `<div class="msg" data-channel="${escapeHtml(m.channel)}" data-ts="${escapeHtml(m.ts)}"${thread}>
-    <div class="meta">${author(m.user)} <span class="muted">${escapeHtml(clock(m.ts))}</span>${edited}</div>
+    <div class="meta">${author(m.user)}${edited}</div>
     <div class="body">${renderMessage(m, ctx)}</div>${replies}</div>`;
 }
 
 function ephemeralHtml(e) {
   return `<div class="msg ephemeral"><div class="meta">${author(ui.setup.bot)} <span class="muted">Only visible to you</span></div>
-    <div class="body">${renderMessage(e, { names })}</div></div>`;
+    <div class="body">${renderMessage(e, { names, now: now() })}</div></div>`;
 }
 
 function setHtml(el, html) {
@@ -97,7 +98,7 @@ function setHtml(el, html) {
 function mainHtml(data) {
   if (ui.pane === 'home') {
     if (!data.home) return '<p class="muted">Opening the App Home…</p>';
-    const v = renderView(data.home, { names });
+    const v = renderView(data.home, { names, now: now() });
     return `<div class="home">${v.body}</div>`;
   }
   const here = ui.pane === 'dm' ? data.dm.id : data.channel.id;

@@ -102,7 +102,7 @@ function token(inner, ctx) {
   }
   if (target.startsWith('!')) return `<span class="bk-mention">@${escapeHtml(target.slice(1))}</span>`;
   if (/^(https?:|mailto:)/i.test(target)) {
-    const href = escapeHtml(target);
+    const href = escapeHtml(unslack(target));
     return `<a href="${href}" target="_blank" rel="noopener noreferrer">${inline(unslack(label ?? target), ctx, false)}</a>`;
   }
   return escapeHtml(label ?? target);
