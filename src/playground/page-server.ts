@@ -1,5 +1,5 @@
 // The playground's page: static files, the state each person sees, live updates over server-sent
-// events, and the page's actions (command, click, modal submit/cancel, App Home) relayed to the bot.
+// events (each person's whole state, pushed on every change), and the page's actions (command, click, modal submit/cancel, App Home) relayed to the bot.
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,7 +36,8 @@ const TYPES: Record<string, string> = { html: 'text/html', js: 'text/javascript'
 export async function startPageServer(options: PageServerOptions): Promise<{ url: string; server: Server }> {
   const { slack } = options;
   const closed = new Set<string>();
-  const streams = new Set<ServerResponse>();
+  // Each open page, and whose eyes it shows: a change pushes that person's whole state at once.
+  const streams = new Map<ServerResponse, string>();
   let version = 0;
   let pending = false;
   const changed = () => {
@@ -45,7 +46,7 @@ export async function startPageServer(options: PageServerOptions): Promise<{ url
     setImmediate(() => {
       pending = false;
       version += 1;
-      for (const res of streams) res.write(`data: ${version}\n\n`);
+      for (const [res, user] of streams) push(ctx, res, user);
     });
   };
   slack.onChange(changed);
@@ -56,7 +57,7 @@ export async function startPageServer(options: PageServerOptions): Promise<{ url
     });
   });
   const heartbeat = setInterval(() => {
-    for (const res of streams) res.write(': keep-alive\n\n');
+    for (const res of streams.keys()) res.write(': keep-alive\n\n');
   }, 15_000);
   server.on('close', () => clearInterval(heartbeat));
   await new Promise<void>((resolve, reject) => {
@@ -70,7 +71,7 @@ export async function startPageServer(options: PageServerOptions): Promise<{ url
 
 type Ctx = PageServerOptions & {
   closed: Set<string>;
-  streams: Set<ServerResponse>;
+  streams: Map<ServerResponse, string>;
   changed: () => void;
   version: () => number;
 };
@@ -79,7 +80,11 @@ async function route(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promi
   const url = new URL(req.url ?? '/', 'http://playground');
   const file = FILES[url.pathname];
   if (req.method === 'GET' && file) return serveFile(res, file);
-  if (req.method === 'GET' && url.pathname === '/api/events') return openStream(ctx, req, res);
+  if (req.method === 'GET' && url.pathname === '/api/events') {
+    const user = knownUser(ctx, url.searchParams.get('user'));
+    if (!user) return send(res, 400, { ok: false, error: 'unknown_user' });
+    return openStream(ctx, req, res, user);
+  }
   if (req.method === 'GET' && url.pathname === '/api/setup') {
     const bot = ctx.slack.identity;
     const clock = { start: ctx.clockStart, speed: ctx.speed };
@@ -115,15 +120,22 @@ async function serveFile(res: ServerResponse, file: string): Promise<void> {
     .end(body);
 }
 
-function openStream(ctx: Ctx, req: IncomingMessage, res: ServerResponse): void {
+function openStream(ctx: Ctx, req: IncomingMessage, res: ServerResponse, user: string): void {
   res.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-store',
     connection: 'keep-alive',
   });
-  res.write(`retry: 1000\ndata: ${ctx.version()}\n\n`);
-  ctx.streams.add(res);
+  res.write('retry: 1000\n\n');
+  ctx.streams.set(res, user);
   req.on('close', () => ctx.streams.delete(res));
+  push(ctx, res, user);
+}
+
+/** Sends `user`'s state down one event stream (one line of JSON: SSE data may not hold newlines). */
+function push(ctx: Ctx, res: ServerResponse, user: string): void {
+  const state = pageState(ctx.slack, ctx.relay, ctx.closed, user, ctx.channel.id);
+  res.write(`data: ${JSON.stringify({ version: ctx.version(), ...state })}\n\n`);
 }
 
 function knownUser(ctx: Ctx, id: unknown): string | null {

@@ -1,5 +1,5 @@
-// The playground page: a small Slack client. It shows what the chosen person sees (fetched from
-// /api/state whenever /api/events says something changed) and sends their clicks, commands and modal
+// The playground page: a small Slack client. It shows what the chosen person sees (pushed whole by
+// /api/events, server-sent events, on every change) and sends their clicks, commands and modal
 // submissions to /api/*, which relays them to the bot as signed Slack requests.
 // All HTML comes from blockkit.js or is escaped here with escapeHtml.
 import { escapeHtml, message as renderMessage, view as renderView } from './blockkit.js';
@@ -8,10 +8,10 @@ const $ = (id) => document.getElementById(id);
 const ui = { setup: null, user: null, pane: 'channel', threadTs: null, data: null, homeAsked: new Set() };
 let names = { users: {}, channels: {} };
 let pendingClick = null;
-let inFlight = false;
-let again = false;
-/** Click-to-change timings (ms) and render count, read by the browser tests. */
-window.playground = { timings: [], renders: 0 };
+let events = null;
+/** Click-to-change timings (ms), the bot's ack times for clicks (ms) and renders, for tests and bench. */
+window.playground = { timings: [], acks: [], phases: [], renders: 0 };
+let phase = null;
 
 async function api(path, body) {
   const res = await fetch(path, {
@@ -41,23 +41,15 @@ function toast(text) {
   }, 4000);
 }
 
-async function refresh() {
-  if (inFlight) {
-    again = true;
-    return;
-  }
-  inFlight = true;
-  try {
-    const res = await fetch(`/api/state?user=${encodeURIComponent(ui.user)}`);
-    ui.data = await res.json();
+/** Follows `ui.user`'s state: the server pushes it whole on connect and on every change. */
+function follow() {
+  events?.close();
+  events = new EventSource(`/api/events?user=${encodeURIComponent(ui.user)}`);
+  events.onmessage = (ev) => {
+    if (pendingClick !== null && phase && !phase.event) phase.event = performance.now() - pendingClick;
+    ui.data = JSON.parse(ev.data);
     render();
-  } finally {
-    inFlight = false;
-    if (again) {
-      again = false;
-      void refresh();
-    }
-  }
+  };
 }
 
 /** The playground's clock (it may run faster than real time), for `{ago}` in date tokens. */
@@ -88,10 +80,15 @@ function ephemeralHtml(e) {
     <div class="body">${renderMessage(e, { names, now: now() })}</div></div>`;
 }
 
+const shown = new WeakMap();
+
 function setHtml(el, html) {
-  if (el.dataset.html === html) return false;
-  el.dataset.html = html;
+  if (shown.get(el) === html) return false;
+  const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 120;
+  shown.set(el, html);
   el.innerHTML = html;
+  // Like Slack: a pane that was scrolled to its end follows new messages.
+  if (atBottom) el.scrollTop = el.scrollHeight;
   return true;
 }
 
@@ -142,6 +139,7 @@ function render() {
   window.playground.renders += 1;
   if (changed && pendingClick !== null) {
     window.playground.timings.push(performance.now() - pendingClick);
+    window.playground.phases.push(phase);
     pendingClick = null;
   }
 }
@@ -187,12 +185,15 @@ async function onButton(btn) {
     return toast('This button is in an ephemeral message: the playground cannot click it.');
   if (confirm && !(await confirmDialog(confirm))) return;
   pendingClick = performance.now();
-  await api('/api/click', {
+  phase = {};
+  const answer = await api('/api/click', {
     ...action,
     channel: msg.dataset.channel,
     ts: msg.dataset.ts,
     ...(msg.dataset.threadTs ? { threadTs: msg.dataset.threadTs } : {}),
   });
+  if (typeof answer.ms === 'number') window.playground.acks.push(answer.ms);
+  if (phase) phase.answered = performance.now() - (pendingClick ?? 0);
 }
 
 function modalValues(form) {
@@ -251,7 +252,7 @@ function bind() {
   $('user').addEventListener('change', (ev) => {
     ui.user = ev.target.value;
     showRoles();
-    void refresh();
+    follow();
   });
 }
 
@@ -277,7 +278,7 @@ async function start() {
   showRoles();
   bind();
   showPane('channel');
-  new EventSource('/api/events').onmessage = () => void refresh();
+  follow();
 }
 
 void start();
