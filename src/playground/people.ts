@@ -52,9 +52,10 @@ export function playgroundPeople(
     emails[ref.toLowerCase()] = id;
     return id;
   };
+  const nameOf = (ref: string) => (EMAIL.test(ref) ? ref.split('@')[0] : undefined);
   for (const role of Object.values(directory.roles))
-    for (const user of role.users) add(resolve(user), `${role.name} approver`);
-  for (const admin of directory.admins) add(resolve(admin), 'admin');
+    for (const user of role.users) add(resolve(user), `${role.name} approver`, nameOf(user));
+  for (const admin of directory.admins) add(resolve(admin), 'admin', nameOf(admin));
   for (const [runbook, list] of Object.entries(contacts)) {
     for (const contact of list) {
       const id = contactId(directory, contact, resolve);
