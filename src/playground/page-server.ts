@@ -4,13 +4,12 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FakeSlack } from '../fake-slack/fake-slack.js';
-import { readBody, send } from '../fake-slack/fake-slack-http.js';
+import { send } from '../fake-slack/fake-slack-http.js';
+import { act, knownUser } from './page-actions.js';
 import type { PlaygroundPerson } from './people.js';
 import type { Relay } from './relay.js';
 import { pageState } from './view-state.js';
 import { WEB_DIR } from './web-dir.js';
-
-type Json = Record<string, unknown>;
 
 export interface PageServerOptions {
   slack: FakeSlack;
@@ -69,14 +68,25 @@ export async function startPageServer(options: PageServerOptions): Promise<{ url
   return { url: `http://${shown}:${port}/`, server };
 }
 
-type Ctx = PageServerOptions & {
+/** The page server's state, shared with its actions. */
+export type PageCtx = PageServerOptions & {
   closed: Set<string>;
   streams: Map<ServerResponse, string>;
   changed: () => void;
   version: () => number;
 };
 
-async function route(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promise<void> {
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** On loopback, only loopback names: another site's DNS name pointing here (rebinding) is refused. */
+function hostAllowed(ctx: PageCtx, req: IncomingMessage): boolean {
+  if (!LOOPBACK.has(ctx.host) && ctx.host !== '::1') return true;
+  const name = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+  return LOOPBACK.has(name);
+}
+
+async function route(ctx: PageCtx, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!hostAllowed(ctx, req)) return send(res, 403, { ok: false, error: 'host_not_allowed' });
   const url = new URL(req.url ?? '/', 'http://playground');
   const file = FILES[url.pathname];
   if (req.method === 'GET' && file) return serveFile(res, file);
@@ -120,7 +130,7 @@ async function serveFile(res: ServerResponse, file: string): Promise<void> {
     .end(body);
 }
 
-function openStream(ctx: Ctx, req: IncomingMessage, res: ServerResponse, user: string): void {
+function openStream(ctx: PageCtx, req: IncomingMessage, res: ServerResponse, user: string): void {
   res.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-store',
@@ -133,84 +143,7 @@ function openStream(ctx: Ctx, req: IncomingMessage, res: ServerResponse, user: s
 }
 
 /** Sends `user`'s state down one event stream (one line of JSON: SSE data may not hold newlines). */
-function push(ctx: Ctx, res: ServerResponse, user: string): void {
+function push(ctx: PageCtx, res: ServerResponse, user: string): void {
   const state = pageState(ctx.slack, ctx.relay, ctx.closed, user, ctx.channel.id);
   res.write(`data: ${JSON.stringify({ version: ctx.version(), ...state })}\n\n`);
-}
-
-function knownUser(ctx: Ctx, id: unknown): string | null {
-  return typeof id === 'string' && ctx.people.some((p) => p.id === id) ? id : null;
-}
-
-/** The page's actions. JSON only: a plain HTML form from another site cannot post here. */
-async function act(ctx: Ctx, action: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (!req.headers['content-type']?.startsWith('application/json'))
-    return send(res, 415, { ok: false, error: 'json_only' });
-  let body: Json;
-  try {
-    body = JSON.parse(await readBody(req)) as Json;
-  } catch {
-    return send(res, 400, { ok: false, error: 'invalid_json' });
-  }
-  const user = knownUser(ctx, body.user);
-  if (!user) return send(res, 400, { ok: false, error: 'unknown_user' });
-  const str = (v: unknown) => (typeof v === 'string' ? v : '');
-  const { relay } = ctx;
-  switch (action) {
-    case 'command':
-      return answer(res, await relay.command(user, ctx.channel.id, str(body.text)));
-    case 'click':
-      return answer(
-        res,
-        await relay.click({
-          user,
-          channel: str(body.channel),
-          ts: str(body.ts),
-          actionId: str(body.actionId),
-          value: str(body.value),
-          blockId: str(body.blockId),
-          text: str(body.text),
-          ...(str(body.threadTs) ? { threadTs: str(body.threadTs) } : {}),
-        }),
-      );
-    case 'submit':
-    case 'close':
-      return closeModal(ctx, action, user, body, res);
-    case 'home':
-      return answer(res, await relay.openHome(user));
-    default:
-      return send(res, 404, { ok: false, error: 'not_found' });
-  }
-}
-
-async function closeModal(ctx: Ctx, action: string, user: string, body: Json, res: ServerResponse) {
-  const viewId = typeof body.viewId === 'string' ? body.viewId : '';
-  const view = ctx.slack
-    .modals()
-    .filter((v) => v.id === viewId)
-    .at(-1);
-  if (!view) return send(res, 404, { ok: false, error: 'view_not_found' });
-  if (action === 'close') {
-    ctx.closed.add(viewId);
-    ctx.changed();
-    return send(res, 200, { ok: true });
-  }
-  const values = (typeof body.values === 'object' && body.values !== null ? body.values : {}) as Record<
-    string,
-    Record<string, Json>
-  >;
-  const answered = await ctx.relay.submit(user, { ...view.view, id: viewId }, values);
-  // An empty 200 closes the modal on Slack; `response_action: errors` keeps it open with messages.
-  if (answered.status === 200 && !answered.body.includes('"errors"')) ctx.closed.add(viewId);
-  ctx.changed();
-  return answer(res, answered);
-}
-
-function answer(res: ServerResponse, answered: { status: number; body: string; ms: number }): void {
-  send(res, 200, {
-    ok: answered.status === 200,
-    status: answered.status,
-    body: answered.body,
-    ms: answered.ms,
-  });
 }
