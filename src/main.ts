@@ -1,10 +1,31 @@
 // The composition root: the only place that reads process.env. `npm start` runs it.
 import { ConfigError, loadConfig } from './config/config.js';
+import { isPlayground, loadPlaygroundConfig } from './config/playground-config.js';
 import { createMetrics } from './metrics/metrics.js';
+import { runPlayground } from './playground/run-playground.js';
 import { startBot } from './server.js';
 import { createLogger } from './shared/logger.js';
 
+/** No Slack app configured and not production: the playground (embedded Slack and a page). */
+async function playground(): Promise<void> {
+  let pc: ReturnType<typeof loadPlaygroundConfig>;
+  try {
+    pc = loadPlaygroundConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const problem of error.problems) process.stderr.write(`deploybot: ${problem}\n`);
+    process.exit(1);
+  }
+  const code = await runPlayground(pc, {
+    err: (line) => process.stderr.write(`${line}\n`),
+    onSignal: (signal, stop) => process.on(signal, stop),
+    exit: (c) => process.exit(c),
+  });
+  if (code !== null) process.exit(code);
+}
+
 async function main(): Promise<void> {
+  if (isPlayground(process.env)) return playground();
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);

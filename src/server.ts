@@ -108,7 +108,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   const worker = createBackgroundWorker({ runDeps, logger, queue, pollMs: options.pollMs ?? 1000 });
   // Start-up does not depend on Slack: it waits for auth.test a short while at most.
   await Promise.race([identity.ready, new Promise((r) => setTimeout(r, 3000))]);
-  const started = await app.start(config.port);
+  const started = await app.start(config.host ? { port: config.port, host: config.host } : config.port);
   const port = config.slack.appToken ? config.port : ((started as Server).address() as { port: number }).port;
   // Catch up: every active run's messages are compared with the committed state, all runs at once,
   // through the per-run queue (a click meanwhile does not sync the run a second time in parallel).

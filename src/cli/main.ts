@@ -1,17 +1,25 @@
 // The `deploybot` command line. Only this file and src/main.ts read process state.
 import { parseArgs } from 'node:util';
 import { runCheck } from './check.js';
+import { runPlaygroundCommand } from './playground.js';
 
 const USAGE = `usage: deploybot check [--json] [--directory FILE] <file|dir>
+       deploybot playground [--runbooks DIR] [--directory FILE] [--speed N] [--port N] [--host H]
 
   check <file|dir>   summarise runbooks and list their problems as file:line:col severity code message;
                      exits 1 when a runbook has an error
   --json             print the summary object of one runbook (an array for a folder)
   --directory FILE   check approval roles against this directory file
-                     (default: directory.yml beside the runbooks, when there is one)`;
+                     (default: directory.yml beside the runbooks, when there is one)
 
-/** Runs the command line with the given arguments; returns the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+  playground         run the bot against an embedded Slack and open it in the browser
+                     (http://localhost:3000/); no Slack app needed
+  --runbooks DIR     the runbooks to offer (default ./runbooks)
+  --speed N          waits and escalation timeouts run N× faster (default 60: 10 minutes in 10 s)
+  --port N           the page's port (default 3000); --host H its interface (default 127.0.0.1)`;
+
+/** Runs the command line with the given arguments; returns the exit code (null: still running). */
+export async function main(argv: readonly string[]): Promise<number | null> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const err = (line: string) => process.stderr.write(`${line}\n`);
   let parsed: ReturnType<typeof parse>;
@@ -25,6 +33,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (parsed.values.help || !command) {
     (command ? out : err)(USAGE);
     return parsed.values.help ? 0 : 2;
+  }
+  if (command === 'playground') {
+    const { runbooks, directory, speed, port, host } = parsed.values;
+    const args = { runbooks, directory, speed, port, host };
+    const defined = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
+    return runPlaygroundCommand(defined, process.env, {
+      err,
+      onSignal: (signal, stop) => process.on(signal, stop),
+      exit: (code) => process.exit(code),
+    });
   }
   if (command !== 'check') {
     err(`deploybot: unknown command "${command}"\n${USAGE}`);
@@ -48,6 +66,10 @@ function parse(argv: readonly string[]) {
     options: {
       json: { type: 'boolean' },
       directory: { type: 'string' },
+      runbooks: { type: 'string' },
+      speed: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -55,7 +77,7 @@ function parse(argv: readonly string[]) {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    if (code !== null) process.exitCode = code;
   },
   (error: unknown) => {
     process.stderr.write(`deploybot: internal error: ${(error as Error).stack ?? String(error)}\n`);

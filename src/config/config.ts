@@ -45,6 +45,8 @@ export interface Config {
   };
   database: { url: string } | { dataDir: string };
   port: number;
+  /** Interface to listen on (default: all); the playground keeps its bot on 127.0.0.1. */
+  host?: string;
   runbooksDir: string;
   directoryFile: string;
   /** True when the directory file is the default one, which may be absent. */

@@ -1,0 +1,109 @@
+// Playground mode: the real bot (Bolt's HTTP receiver, @slack/web-api, a real database) against an
+// embedded Slack Web API, with a page that plays the Slack client. Everything listens on 127.0.0.1
+// (the page on the host it is given); the database is in memory, so each start begins afresh.
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import { createRunbookCatalog } from '../catalog/runbook-catalog.js';
+import type { Config } from '../config/config.js';
+import type { PlaygroundConfig } from '../config/playground-config.js';
+import { loadDirectory } from '../directory/load-directory.js';
+import { createFakeSlack, type FakeSlack } from '../fake-slack/fake-slack.js';
+import type { Contact } from '../runbook/model.js';
+import { type Bot, startBot } from '../server.js';
+import { createScaledClock } from '../shared/clock.js';
+import { startPageServer } from './page-server.js';
+import { type PlaygroundPeople, playgroundPeople } from './people.js';
+import { createRelay } from './relay.js';
+
+/** The channel the page shows. */
+export const PLAYGROUND_CHANNEL = { id: 'C0DEPLOYS', name: 'deploys' };
+
+/** A running playground. */
+export interface Playground {
+  /** The page, e.g. http://localhost:3000/. */
+  url: string;
+  slack: FakeSlack;
+  bot: Bot;
+  people: PlaygroundPeople['people'];
+  stop(): Promise<void>;
+}
+
+/** Starts the embedded Slack, the bot against it, and the page. */
+export async function startPlayground(pc: PlaygroundConfig, logger: Logger): Promise<Playground> {
+  const loaded = await loadDirectory(pc.directoryFile, { optional: pc.directoryOptional });
+  if (!loaded.ok) throw new Error(`directory file: ${loaded.errors.join('; ')}`);
+  const people = playgroundPeople(loaded.directory, await contactsOf(pc.runbooksDir));
+  const slack = await createFakeSlack({
+    users: people.users,
+    emails: people.emails,
+    channels: [PLAYGROUND_CHANNEL.id],
+    strictTriggers: true,
+  });
+  // A fresh secret per start: only this process can sign requests its bot accepts.
+  const signingSecret = randomBytes(24).toString('hex');
+  const config: Config = {
+    slack: { botToken: 'xoxb-playground', signingSecret, appToken: null, apiUrl: slack.url, botUserId: null },
+    database: { dataDir: 'memory://playground' },
+    port: 0,
+    host: '127.0.0.1',
+    runbooksDir: pc.runbooksDir,
+    directoryFile: pc.directoryFile,
+    directoryOptional: pc.directoryOptional,
+    logLevel: pc.logLevel,
+  };
+  const clockStart = Date.now();
+  let bot: Bot;
+  try {
+    bot = await startBot(config, logger, {
+      clock: createScaledClock(pc.speed, clockStart),
+      pollMs: pc.speed > 1 ? 250 : 1000,
+    });
+  } catch (error) {
+    await slack.close();
+    throw error;
+  }
+  const relay = createRelay(slack, signingSecret, () => `http://127.0.0.1:${bot.port}/slack/events`);
+  let page: { url: string; server: Server };
+  try {
+    page = await startPageServer({
+      slack,
+      relay,
+      people: people.people,
+      channel: PLAYGROUND_CHANNEL,
+      speed: pc.speed,
+      clockStart,
+      host: pc.host,
+      port: pc.port,
+    });
+  } catch (error) {
+    await bot.stop();
+    await slack.close();
+    throw error;
+  }
+  return {
+    url: page.url,
+    slack,
+    bot,
+    people: people.people,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        page.server.close(() => resolve());
+        page.server.closeAllConnections();
+      });
+      await bot.stop();
+      await slack.close();
+    },
+  };
+}
+
+/** Every startable runbook's contacts, by runbook name (runbooks with errors are left out). */
+async function contactsOf(runbooksDir: string): Promise<Record<string, Contact[]>> {
+  const catalog = createRunbookCatalog(runbooksDir);
+  const contacts: Record<string, Contact[]> = {};
+  for (const name of await catalog.names()) {
+    const loaded = await catalog.load(name);
+    if (loaded.ok) contacts[name] = loaded.entry.runbook.contacts;
+  }
+  return contacts;
+}
