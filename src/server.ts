@@ -21,6 +21,7 @@ import type { SlackContext } from './slack/context.js';
 import { createSlackWriter, DEFAULT_TIMING, type WriterTiming } from './slack/outbound/slack-writer.js';
 import { createPeopleResolver } from './slack/people/resolve-people.js';
 import { renderers } from './slack/render.js';
+import { createCarryEffects } from './slack/sync/carry-effects/index.js';
 import { createDmSender } from './slack/sync/send-dm.js';
 import { type SyncDeps, syncRun } from './slack/sync/sync-run.js';
 import { createRunDeps } from './usecases/deps.js';
@@ -73,6 +74,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     options.timing ?? DEFAULT_TIMING,
   );
   const people = createPeopleResolver(writer, () => directory);
+  const catalog = createRunbookCatalog(config.runbooksDir);
   const syncDeps: SyncDeps = {
     db: database.db,
     runs: runDeps.runs,
@@ -84,6 +86,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     workerId: options.workerId ?? randomUUID(),
     render: renderers,
     sendDm: createDmSender(writer),
+    carry: createCarryEffects({ runDeps, catalog, writer, logger }),
     snapshotInfo: async (loaded) => {
       const [row] = await database.db
         .select({
@@ -124,7 +127,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   const inFlight = new Set<Promise<void>>();
   const ctx: SlackContext = {
     runDeps,
-    catalog: createRunbookCatalog(config.runbooksDir),
+    catalog,
     queries: createRunQueries(database.db),
     writer,
     people,

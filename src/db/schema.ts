@@ -241,3 +241,12 @@ export const environmentLocksTable = pgTable(
   },
   (t) => [primaryKey({ columns: [t.runbookName, t.environment] })],
 );
+
+/** A run's report, asked for once: the first Report click (on any replica) claims the row. */
+export const runReportsTable = pgTable('run_reports', {
+  runId: uuid('run_id')
+    .primaryKey()
+    .references(() => runsTable.id, { onDelete: 'cascade' }),
+  requestedBy: text('requested_by').notNull(),
+  requestedAt: at('requested_at').notNull(),
+});

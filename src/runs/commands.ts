@@ -76,7 +76,14 @@ export type RunEffect =
   | { type: 'notify'; notice: Notice }
   | { type: 'dm_contact'; userId: string; contactIndex: number; round: number; rehearsal: boolean }
   | { type: 'set_timer'; key: string; dueAt: string; timer: TimerPayload }
-  | { type: 'cancel_timer'; key: string };
+  | { type: 'cancel_timer'; key: string }
+  | EdgeEffect;
+
+/**
+ * Work the edges queue for a run outside the state machine (carried out by the same outbox and
+ * sync as the effects above; see src/slack/sync/carry-effects/).
+ */
+export type EdgeEffect = { type: 'share_report'; userId: string };
 
 /** Why a command was refused, in words for the person who asked. */
 export interface Refusal {

@@ -10,6 +10,7 @@ import type { RunEffect } from '../../runs/index.js';
 import type { Clock } from '../../shared/clock.js';
 import { buildNotice } from '../notices/build-notice.js';
 import type { MessageContent, SlackWriter } from '../outbound/slack-writer.js';
+import type { CarryEffect } from './carry-effects/index.js';
 
 /** What a run looks like to the renderers. */
 export interface RunViewInput {
@@ -43,6 +44,8 @@ export interface SyncDeps {
     threadLink: string | null,
   ) => Promise<void>;
   snapshotInfo(loaded: LoadedRun): Promise<{ contentHash: string; gitCommit: string | null }>;
+  /** Carries out the effects of carry-effects/ (reports, queue offers, pages, PagerDuty). */
+  carry?: CarryEffect;
 }
 
 const LEASE_MS = 60_000;
@@ -116,6 +119,8 @@ async function syncOnce(
       } else if (effect.type === 'dm_contact') {
         if (deps.sendDm) await deps.sendDm(loaded, effect, await threadLink());
         else deps.logger.warn({ runId }, 'escalation DM not sent: no DM sender configured');
+      } else if (deps.carry) {
+        await deps.carry(loaded, effect, parent);
       }
       await finish(item);
     }

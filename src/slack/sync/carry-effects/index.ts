@@ -1,0 +1,46 @@
+// Effects queued outside the state machine (EdgeEffect), carried out by the run's sync like the
+// others: one worker per run at a time, marked done once they reached Slack, retried when they fail.
+import type { Logger } from 'pino';
+import type { RunbookCatalog } from '../../../catalog/runbook-catalog.js';
+import type { LoadedRun } from '../../../db/runs.repository.js';
+import { loadRunReport } from '../../../report/load-report.js';
+import type { EdgeEffect, RunEffect } from '../../../runs/index.js';
+import type { RunDeps } from '../../../usecases/deps.js';
+import { shareReport } from '../../outbound/share-report.js';
+import type { SlackWriter } from '../../outbound/slack-writer.js';
+
+/** Where the run's parent message is. */
+export interface ParentRef {
+  channelId: string;
+  ts: string;
+}
+
+/** Carries out an effect sync does not know; false when it is not one of these either. */
+export type CarryEffect = (loaded: LoadedRun, effect: RunEffect, parent: ParentRef) => Promise<boolean>;
+
+/** What the carriers need. */
+export interface CarryDeps {
+  runDeps: Pick<RunDeps, 'db' | 'runs'>;
+  catalog: Pick<RunbookCatalog, 'load'>;
+  writer: SlackWriter;
+  logger: Logger;
+}
+
+const EDGE_TYPES: readonly string[] = ['share_report'] satisfies EdgeEffect['type'][];
+
+/** Builds the carrier of the edge effects. */
+export function createCarryEffects(deps: CarryDeps): CarryEffect {
+  return async (loaded, effect, parent) => {
+    if (!EDGE_TYPES.includes(effect.type)) return false;
+    if (effect.type === 'share_report') {
+      const report = await loadRunReport(deps.runDeps, deps.catalog, loaded.meta.id);
+      if (report) {
+        await shareReport(deps.writer, deps.logger, report, {
+          channel: parent.channelId,
+          threadTs: parent.ts,
+        });
+      }
+    }
+    return true;
+  };
+}
