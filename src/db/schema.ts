@@ -14,7 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { Runbook } from '../runbook/index.js';
-import type { RunEffect, TimerPayload } from '../runs/index.js';
+import type { RunEffect, RunOwner, TimerPayload } from '../runs/index.js';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
 
@@ -57,6 +57,8 @@ export const runsTable = pgTable(
     abortReason: text('abort_reason'),
     startedAt: at('started_at').notNull(),
     finishedAt: at('finished_at'),
+    /** Owners per phase or step id: the runbook's, resolved at start, and reassignments. */
+    owners: jsonb('owners').$type<Record<string, RunOwner>>().notNull().default({}),
     version: integer('version').notNull().default(1),
   },
   (t) => [

@@ -6,6 +6,7 @@ import type { RunState } from './model.js';
 import { refuseIfEnded } from './refusals.js';
 import { approve } from './transitions/approvals.js';
 import { abortRun, finishRun, settle } from './transitions/lifecycle.js';
+import { reassignOwner } from './transitions/owners.js';
 import { acknowledge, escalationTimeout, startRollback } from './transitions/rollback.js';
 import {
   checkActionable,
@@ -54,6 +55,8 @@ function dispatch(draft: Draft, command: RunCommand): Outcome {
       return abortRun(draft, command);
     case 'finish':
       return finishRun(draft, command);
+    case 'reassign_owner':
+      return reassignOwner(draft, command);
   }
 }
 

@@ -1,5 +1,5 @@
 // What can be asked of a run, what it records, and what the edges must do afterwards.
-import type { EscalationContact, EscalationPolicy, RunState } from './model.js';
+import type { EscalationContact, EscalationPolicy, RunOwner, RunState } from './model.js';
 
 /** A durable timer's payload: what to tell the run when it fires. */
 export type TimerPayload =
@@ -32,7 +32,8 @@ export type RunCommand =
   | ({ type: 'start_rollback'; userId: string } & RollbackSetup)
   | { type: 'acknowledge'; userId: string }
   | { type: 'abort'; userId: string; reason: string | null; isAdmin: boolean }
-  | { type: 'finish'; userId: string };
+  | { type: 'finish'; userId: string }
+  | { type: 'reassign_owner'; userId: string; targetId: string; ownerId: string };
 
 /** What starting a rollback needs from the edge: why, and who to page in which order. */
 export interface RollbackSetup {
@@ -50,6 +51,8 @@ export interface StartInput {
   params: Record<string, string>;
   /** Approvals needed per approval id (quorum); 1 where absent. */
   required?: Record<string, number>;
+  /** The runbook's owners, resolved by the edge, per phase or step id. */
+  owners?: Record<string, RunOwner>;
 }
 
 /** One entry of the audit trail. */
@@ -67,7 +70,8 @@ export type Notice =
   | { kind: 'phone_contacts'; contacts: { label: string; phone: string | null }[] }
   | { kind: 'escalation_acknowledged'; by: string }
   | { kind: 'escalation_exhausted'; rounds: number }
-  | { kind: 'run_finished'; status: RunState['status'] };
+  | { kind: 'run_finished'; status: RunState['status'] }
+  | { kind: 'owner_reassigned'; targetId: string; ownerId: string; by: string };
 
 /** Work for the edges, carried out after the state is committed. */
 export type RunEffect =

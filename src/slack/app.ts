@@ -7,6 +7,7 @@ import { toSlackLogger } from '../shared/logger.js';
 import type { SlackContext } from './context.js';
 import { ACTIONS, VIEWS } from './ids.js';
 import { createRanItOpener, createRollbackOpener } from './listeners/actions/modal-actions.js';
+import { createOwnerSelectHandler } from './listeners/actions/owner-action.js';
 import { createReportHandler } from './listeners/actions/report-action.js';
 import {
   abortCommand,
@@ -120,6 +121,7 @@ function register(app: App, ctx: SlackContext): void {
   button(ACTIONS.abort, createButtonHandler(ctx, abortCommand));
   button(ACTIONS.acknowledge, createButtonHandler(ctx, acknowledgeCommand));
   button(ACTIONS.report, createReportHandler(ctx));
+  button(ACTIONS.reassignOwner, createOwnerSelectHandler(ctx) as never);
   button(ACTIONS.stepRanIt, createRanItOpener(ctx) as never);
   button(ACTIONS.startRollback, createRollbackOpener(ctx) as never);
   app.view(VIEWS.ranIt, createRanItSubmission(ctx));

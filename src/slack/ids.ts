@@ -17,6 +17,7 @@ export const ACTIONS = {
   abort: 'run.abort',
   acknowledge: 'escalation.acknowledge',
   report: 'run.report',
+  reassignOwner: 'owner.reassign',
 } as const;
 
 /** One of the bot's action_ids. */

@@ -34,6 +34,7 @@ export function startRun(runbook: Runbook, input: StartInput, now: Date): Extrac
     rollback: null,
     escalation: null,
     abort: null,
+    owners: { ...input.owners },
   };
   const draft = createDraft(runbook, state, now);
   record(draft, 'run_started', input.starterId, {

@@ -15,6 +15,7 @@ import { context, header } from './elements.js';
 import { formatTime } from './format.js';
 import { buildGateUnit } from './gate-blocks.js';
 import { LIMITS, packUnits, type Size, truncateMrkdwn, type Unit } from './limits.js';
+import { buildOwnerBlock, OWNER_TEXT_MAX } from './owner-blocks.js';
 import { describePhase } from './phase-note.js';
 import { isActive, type RenderedMessage, type RunView, valuesOf } from './run-view.js';
 import { buildStepUnit } from './step-blocks.js';
@@ -31,7 +32,9 @@ export function buildPhaseMessages(view: RunView, phaseIndex: number): RenderedM
   const phase = view.runbook.phases[phaseIndex];
   if (!phase) throw new RangeError(`phase ${phaseIndex} is not in runbook ${view.runbookName}`);
   const collapsed = phase.rollback && !isRollingBack(view.state);
-  const parts = collapsed ? [[]] : packUnits(unitsOf(view, phase), BUDGET);
+  const owner = collapsed ? null : buildOwnerBlock(view, phase);
+  const budget = owner ? { blocks: BUDGET.blocks - 1, chars: BUDGET.chars - OWNER_TEXT_MAX } : BUDGET;
+  const parts = collapsed ? [[]] : packUnits(unitsOf(view, phase), budget);
   return parts.map((blocks, k) => {
     const part = parts.length > 1 ? { index: k, count: parts.length } : null;
     const title = titleOf(view, phase, collapsed);
@@ -47,6 +50,7 @@ export function buildPhaseMessages(view: RunView, phaseIndex: number): RenderedM
       blocks: [
         header(heading, `${phase.id}:h${k}:${view.version}`),
         context(truncateMrkdwn(note, HEAD_CONTEXT), `${phase.id}:c${k}:${view.version}`),
+        ...(owner && k === 0 ? [owner] : []),
         ...blocks,
       ],
     };

@@ -93,6 +93,7 @@ export function createDeployCommand(ctx: SlackContext) {
             rehearsal: request.rehearsal,
             params: { ...entry.runbook.frontMatter.params, ...request.params },
             required: ctx.people.quorum(entry.runbook),
+            owners: await ctx.people.owners(entry.runbook),
           });
           if (!started.ok) {
             const where = `<#${(await ctx.queries.find(started.holder.runId))?.channelId ?? command.channel_id}>`;
