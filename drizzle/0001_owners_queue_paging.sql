@@ -1,3 +1,23 @@
+CREATE TABLE "run_queue" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"runbook_name" text NOT NULL,
+	"environment" text NOT NULL,
+	"channel_id" text NOT NULL,
+	"starter_id" text NOT NULL,
+	"params" jsonb NOT NULL,
+	"rehearsal" boolean DEFAULT false NOT NULL,
+	"status" text NOT NULL,
+	"behind_run_id" uuid,
+	"released_by_run_id" uuid,
+	"created_at" timestamp with time zone NOT NULL,
+	"queued_at" timestamp with time zone,
+	"offered_at" timestamp with time zone,
+	"offer_expires_at" timestamp with time zone,
+	"offer_ts" text,
+	"started_run_id" uuid,
+	"ended_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "run_reports" (
 	"run_id" uuid PRIMARY KEY NOT NULL,
 	"requested_by" text NOT NULL,
@@ -5,4 +25,7 @@ CREATE TABLE "run_reports" (
 );
 --> statement-breakpoint
 ALTER TABLE "runs" ADD COLUMN "owners" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
-ALTER TABLE "run_reports" ADD CONSTRAINT "run_reports_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "run_queue" ADD CONSTRAINT "run_queue_behind_run_id_runs_id_fk" FOREIGN KEY ("behind_run_id") REFERENCES "public"."runs"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "run_queue" ADD CONSTRAINT "run_queue_released_by_run_id_runs_id_fk" FOREIGN KEY ("released_by_run_id") REFERENCES "public"."runs"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "run_reports" ADD CONSTRAINT "run_reports_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "run_queue_lock" ON "run_queue" USING btree ("runbook_name","environment","status","id");

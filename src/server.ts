@@ -11,6 +11,7 @@ import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
 import { createOutboxRepository } from './db/outbox.repository.js';
 import { createRunQueries } from './db/queries.js';
+import { createQueueRepository } from './db/queue.repository.js';
 import { runbookSnapshotsTable } from './db/schema.js';
 import { createSlackMessagesRepository } from './db/slack-messages.repository.js';
 import { loadDirectory } from './directory/load-directory.js';
@@ -22,6 +23,7 @@ import { createSlackWriter, DEFAULT_TIMING, type WriterTiming } from './slack/ou
 import { createPeopleResolver } from './slack/people/resolve-people.js';
 import { renderers } from './slack/render.js';
 import { createCarryEffects } from './slack/sync/carry-effects/index.js';
+import { queueBehind } from './slack/sync/carry-effects/queue-offer.js';
 import { createDmSender } from './slack/sync/send-dm.js';
 import { type SyncDeps, syncRun } from './slack/sync/sync-run.js';
 import { createRunDeps } from './usecases/deps.js';
@@ -75,6 +77,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   );
   const people = createPeopleResolver(writer, () => directory);
   const catalog = createRunbookCatalog(config.runbooksDir);
+  const queue = createQueueRepository(database.db);
   const syncDeps: SyncDeps = {
     db: database.db,
     runs: runDeps.runs,
@@ -86,7 +89,8 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     workerId: options.workerId ?? randomUUID(),
     render: renderers,
     sendDm: createDmSender(writer),
-    carry: createCarryEffects({ runDeps, catalog, writer, logger }),
+    carry: createCarryEffects({ runDeps, catalog, writer, logger, queue, clock }),
+    viewExtras: (loaded) => queueBehind(queue, loaded),
     snapshotInfo: async (loaded) => {
       const [row] = await database.db
         .select({
@@ -156,7 +160,14 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     void p.finally(() => inFlight.delete(p));
   };
   const { app } = createSlackApp({ config, logger, ctx, health, track });
-  const worker = createBackgroundWorker({ runDeps, outbox, logger, sync, pollMs: options.pollMs ?? 1000 });
+  const worker = createBackgroundWorker({
+    runDeps,
+    outbox,
+    logger,
+    sync,
+    pollMs: options.pollMs ?? 1000,
+    expireOffers: () => queue.expireOffers(clock.now()),
+  });
   const started = await app.start(config.port);
   const port = config.slack.appToken ? config.port : ((started as Server).address() as { port: number }).port;
   // Catch up: messages whose last render did not reach Slack before a restart are brought up to date.

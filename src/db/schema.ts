@@ -252,3 +252,34 @@ export const runReportsTable = pgTable('run_reports', {
   requestedBy: text('requested_by').notNull(),
   requestedAt: at('requested_at').notNull(),
 });
+
+/**
+ * Starts queued behind an environment lock, in order (`id`). `proposed`: the locked start offered
+ * to queue; `waiting`: queued; `offered`: the lock is free and the starter was offered Start now
+ * until `offer_expires_at`; then `started`, `cancelled` or `expired`.
+ */
+export const runQueueTable = pgTable(
+  'run_queue',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runbookName: text('runbook_name').notNull(),
+    environment: text('environment').notNull(),
+    channelId: text('channel_id').notNull(),
+    starterId: text('starter_id').notNull(),
+    params: jsonb('params').$type<Record<string, string>>().notNull(),
+    rehearsal: boolean('rehearsal').notNull().default(false),
+    status: text('status').notNull(),
+    /** The run it waits behind (whose parent message lists it), and the run that released the lock. */
+    behindRunId: uuid('behind_run_id').references(() => runsTable.id, { onDelete: 'set null' }),
+    releasedByRunId: uuid('released_by_run_id').references(() => runsTable.id, { onDelete: 'set null' }),
+    createdAt: at('created_at').notNull(),
+    queuedAt: at('queued_at'),
+    offeredAt: at('offered_at'),
+    offerExpiresAt: at('offer_expires_at'),
+    /** The offer message, once posted (so a retried offer is not posted twice). */
+    offerTs: text('offer_ts'),
+    startedRunId: uuid('started_run_id'),
+    endedAt: at('ended_at'),
+  },
+  (t) => [index('run_queue_lock').on(t.runbookName, t.environment, t.status, t.id)],
+);

@@ -87,7 +87,10 @@ export type RunEffect =
  * Work the edges queue for a run outside the state machine (carried out by the same outbox and
  * sync as the effects above; see src/slack/sync/carry-effects/).
  */
-export type EdgeEffect = { type: 'share_report'; userId: string };
+export type EdgeEffect =
+  | { type: 'share_report'; userId: string }
+  /** The run released its environment lock: offer it to the first start queued behind it. */
+  | { type: 'offer_queue'; runbookName: string; environment: string };
 
 /** Why a command was refused, in words for the person who asked. */
 export interface Refusal {

@@ -18,6 +18,9 @@ export const ACTIONS = {
   acknowledge: 'escalation.acknowledge',
   report: 'run.report',
   reassignOwner: 'owner.reassign',
+  queueJoin: 'queue.join',
+  queueStart: 'queue.start',
+  queueCancel: 'queue.cancel',
 } as const;
 
 /** One of the bot's action_ids. */

@@ -16,6 +16,7 @@ export function toRunView(input: RunViewInput): RunView {
     gitCommit: input.gitCommit,
     version: loaded.version,
     now: input.now,
+    ...(input.queue ? { queue: input.queue } : {}),
   };
 }
 

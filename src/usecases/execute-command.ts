@@ -47,7 +47,9 @@ export async function executeCommand(
         events: result.events,
       }),
       ...deps.journal.effectWrites(tx, input.runId, result.effects, at),
-      ...(ACTIVE_STATUSES.includes(result.state.status) ? [] : [deps.locks.releaseWrite(tx, input.runId)]),
+      ...(ACTIVE_STATUSES.includes(result.state.status)
+        ? []
+        : deps.locks.releaseWrites(tx, { ...loaded.meta, environment: result.state.environment }, at)),
     ]);
     return { ok: true, state: result.state, effects: result.effects, duplicate: false };
   });

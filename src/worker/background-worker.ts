@@ -12,6 +12,8 @@ export interface WorkerDeps {
   logger: Logger;
   sync(runId: string): Promise<void>;
   pollMs: number;
+  /** Expires queue offers nobody took in time (their next offer goes to the outbox). */
+  expireOffers?: () => Promise<unknown>;
 }
 
 /** Creates the loop; `tick()` runs one pass (tests call it directly with a moved clock). */
@@ -24,6 +26,7 @@ export function createBackgroundWorker(deps: WorkerDeps) {
     try {
       const fired = await fireDueTimers(deps.runDeps);
       const runs = new Set(fired.map((f) => f.runId));
+      await deps.expireOffers?.();
       for (const runId of await deps.outbox.runsWithWork(deps.runDeps.clock.now(), 50)) runs.add(runId);
       for (const runId of runs) await deps.sync(runId);
     } catch (err) {

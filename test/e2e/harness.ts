@@ -180,8 +180,9 @@ export async function startHarness(options: HarnessOptions) {
       return parent ? slack.thread(channel, parent.ts) : [];
     },
     /** Stops the bot (as a crash or deploy would) and starts a new one on the same database. */
-    async restart() {
+    async restart(whileDown?: () => Promise<void>) {
       await bot.stop();
+      await whileDown?.();
       bot = await startBot(config, logger, { clock, timing, pollMs: 60_000 });
       await bot.idle();
     },

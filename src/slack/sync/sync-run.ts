@@ -8,6 +8,7 @@ import type { LoadedRun, RunsRepository } from '../../db/runs.repository.js';
 import type { SlackMessagesRepository, StoredMessage } from '../../db/slack-messages.repository.js';
 import type { RunEffect } from '../../runs/index.js';
 import type { Clock } from '../../shared/clock.js';
+import type { QueuedStart } from '../blocks/queue-blocks.js';
 import { buildNotice } from '../notices/build-notice.js';
 import type { MessageContent, SlackWriter } from '../outbound/slack-writer.js';
 import type { CarryEffect } from './carry-effects/index.js';
@@ -18,6 +19,8 @@ export interface RunViewInput {
   contentHash: string;
   gitCommit: string | null;
   now: Date;
+  /** Starts queued behind the run (from `viewExtras`). */
+  queue?: QueuedStart[];
 }
 
 /** The renderers sync uses (pure; injected so this module does not depend on their files). */
@@ -46,6 +49,8 @@ export interface SyncDeps {
   snapshotInfo(loaded: LoadedRun): Promise<{ contentHash: string; gitCommit: string | null }>;
   /** Carries out the effects of carry-effects/ (reports, queue offers, pages, PagerDuty). */
   carry?: CarryEffect;
+  /** More of what the renderers show that is not the run's own state (the queue behind it). */
+  viewExtras?: (loaded: LoadedRun) => Promise<Pick<RunViewInput, 'queue'>>;
 }
 
 const LEASE_MS = 60_000;
@@ -88,7 +93,12 @@ async function syncOnce(
   try {
     const loaded = await deps.runs.loadRun(deps.db, runId);
     if (!loaded) return;
-    const input: RunViewInput = { loaded, now: deps.clock.now(), ...(await deps.snapshotInfo(loaded)) };
+    const input: RunViewInput = {
+      loaded,
+      now: deps.clock.now(),
+      ...(await deps.snapshotInfo(loaded)),
+      ...(await deps.viewExtras?.(loaded)),
+    };
     const stored = await deps.messages.forRun(runId);
     const parent = await ensureParent(deps, input, stored);
     const threadLink = async () => {

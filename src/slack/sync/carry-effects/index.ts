@@ -2,12 +2,15 @@
 // others: one worker per run at a time, marked done once they reached Slack, retried when they fail.
 import type { Logger } from 'pino';
 import type { RunbookCatalog } from '../../../catalog/runbook-catalog.js';
+import type { QueueRepository } from '../../../db/queue.repository.js';
 import type { LoadedRun } from '../../../db/runs.repository.js';
 import { loadRunReport } from '../../../report/load-report.js';
 import type { EdgeEffect, RunEffect } from '../../../runs/index.js';
+import type { Clock } from '../../../shared/clock.js';
 import type { RunDeps } from '../../../usecases/deps.js';
 import { shareReport } from '../../outbound/share-report.js';
 import type { SlackWriter } from '../../outbound/slack-writer.js';
+import { offerQueue } from './queue-offer.js';
 
 /** Where the run's parent message is. */
 export interface ParentRef {
@@ -24,14 +27,17 @@ export interface CarryDeps {
   catalog: Pick<RunbookCatalog, 'load'>;
   writer: SlackWriter;
   logger: Logger;
+  queue: QueueRepository;
+  clock: Clock;
 }
 
-const EDGE_TYPES: readonly string[] = ['share_report'] satisfies EdgeEffect['type'][];
+const EDGE_TYPES: readonly string[] = ['share_report', 'offer_queue'] satisfies EdgeEffect['type'][];
 
 /** Builds the carrier of the edge effects. */
 export function createCarryEffects(deps: CarryDeps): CarryEffect {
   return async (loaded, effect, parent) => {
     if (!EDGE_TYPES.includes(effect.type)) return false;
+    if (effect.type === 'offer_queue') await offerQueue(deps, loaded, effect);
     if (effect.type === 'share_report') {
       const report = await loadRunReport(deps.runDeps, deps.catalog, loaded.meta.id);
       if (report) {
