@@ -1,3 +1,13 @@
+CREATE TABLE "escalation_dms" (
+	"run_id" uuid NOT NULL,
+	"round" integer NOT NULL,
+	"position" integer NOT NULL,
+	"channel_id" text NOT NULL,
+	"ts" text NOT NULL,
+	"closed_at" timestamp with time zone,
+	CONSTRAINT "escalation_dms_run_id_round_position_pk" PRIMARY KEY("run_id","round","position")
+);
+--> statement-breakpoint
 CREATE TABLE "run_queue" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"runbook_name" text NOT NULL,
@@ -25,6 +35,7 @@ CREATE TABLE "run_reports" (
 );
 --> statement-breakpoint
 ALTER TABLE "runs" ADD COLUMN "owners" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
+ALTER TABLE "escalation_dms" ADD CONSTRAINT "escalation_dms_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_queue" ADD CONSTRAINT "run_queue_behind_run_id_runs_id_fk" FOREIGN KEY ("behind_run_id") REFERENCES "public"."runs"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_queue" ADD CONSTRAINT "run_queue_released_by_run_id_runs_id_fk" FOREIGN KEY ("released_by_run_id") REFERENCES "public"."runs"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_reports" ADD CONSTRAINT "run_reports_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

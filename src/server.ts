@@ -22,6 +22,7 @@ import type { SlackContext } from './slack/context.js';
 import { createSlackWriter, DEFAULT_TIMING, type WriterTiming } from './slack/outbound/slack-writer.js';
 import { createPeopleResolver } from './slack/people/resolve-people.js';
 import { renderers } from './slack/render.js';
+import { rememberDm } from './slack/sync/carry-effects/close-pages.js';
 import { createCarryEffects } from './slack/sync/carry-effects/index.js';
 import { queueBehind } from './slack/sync/carry-effects/queue-offer.js';
 import { createDmSender } from './slack/sync/send-dm.js';
@@ -88,7 +89,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     clock,
     workerId: options.workerId ?? randomUUID(),
     render: renderers,
-    sendDm: createDmSender(writer),
+    sendDm: createDmSender(writer, rememberDm(database.db)),
     carry: createCarryEffects({ runDeps, catalog, writer, logger, queue, clock }),
     viewExtras: (loaded) => queueBehind(queue, loaded),
     snapshotInfo: async (loaded) => {

@@ -283,3 +283,20 @@ export const runQueueTable = pgTable(
   },
   (t) => [index('run_queue_lock').on(t.runbookName, t.environment, t.status, t.id)],
 );
+
+/** Where each escalation DM went (its channel and ts), so it can be edited once paging stops. */
+export const escalationDmsTable = pgTable(
+  'escalation_dms',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runsTable.id, { onDelete: 'cascade' }),
+    round: integer('round').notNull(),
+    position: integer('position').notNull(),
+    channelId: text('channel_id').notNull(),
+    ts: text('ts').notNull(),
+    /** When the DM was edited to say paging stopped (its button removed). */
+    closedAt: at('closed_at'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.round, t.position] })],
+);

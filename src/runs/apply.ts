@@ -7,7 +7,7 @@ import { refuseIfEnded } from './refusals.js';
 import { approve } from './transitions/approvals.js';
 import { abortRun, finishRun, settle } from './transitions/lifecycle.js';
 import { reassignOwner } from './transitions/owners.js';
-import { acknowledge, escalationTimeout, startRollback } from './transitions/rollback.js';
+import { acknowledge, escalationTimeout, pageNextNow, startRollback } from './transitions/rollback.js';
 import {
   checkActionable,
   completeStep,
@@ -51,6 +51,8 @@ function dispatch(draft: Draft, command: RunCommand): Outcome {
       return startRollback(draft, command.userId, command);
     case 'acknowledge':
       return acknowledge(draft, command);
+    case 'page_next':
+      return pageNextNow(draft, command);
     case 'abort':
       return abortRun(draft, command);
     case 'finish':

@@ -31,6 +31,7 @@ export type RunCommand =
     }
   | ({ type: 'start_rollback'; userId: string } & RollbackSetup)
   | { type: 'acknowledge'; userId: string }
+  | { type: 'page_next'; userId: string }
   | { type: 'abort'; userId: string; reason: string | null; isAdmin: boolean }
   | { type: 'finish'; userId: string }
   | { type: 'reassign_owner'; userId: string; targetId: string; ownerId: string };
@@ -81,6 +82,10 @@ export type RunEffect =
   | { type: 'dm_contact'; userId: string; contactIndex: number; round: number; rehearsal: boolean }
   | { type: 'set_timer'; key: string; dueAt: string; timer: TimerPayload }
   | { type: 'cancel_timer'; key: string }
+  /** Paging stopped (acknowledged, or the run ended): the DMs sent lose their buttons. */
+  | { type: 'close_pages' }
+  /** A moment an outside pager may care about (the edge decides, e.g. PagerDuty). */
+  | { type: 'hand_off'; event: 'rollback' | 'exhausted' | 'acknowledged' | 'ended' }
   | EdgeEffect;
 
 /**

@@ -121,6 +121,10 @@ function register(app: App, ctx: SlackContext): void {
   button(ACTIONS.approve, createButtonHandler(ctx, approveCommand));
   button(ACTIONS.abort, createButtonHandler(ctx, abortCommand));
   button(ACTIONS.acknowledge, createButtonHandler(ctx, acknowledgeCommand));
+  button(
+    ACTIONS.pageNext,
+    createButtonHandler(ctx, async (_value, userId) => ({ type: 'page_next', userId })),
+  );
   button(ACTIONS.report, createReportHandler(ctx));
   button(ACTIONS.reassignOwner, createOwnerSelectHandler(ctx) as never);
   button(ACTIONS.queueJoin, createQueueHandler(ctx, joinQueue));

@@ -16,6 +16,7 @@ export const ACTIONS = {
   startRollback: 'run.start_rollback',
   abort: 'run.abort',
   acknowledge: 'escalation.acknowledge',
+  pageNext: 'escalation.page_next',
   report: 'run.report',
   reassignOwner: 'owner.reassign',
   queueJoin: 'queue.join',

@@ -91,6 +91,7 @@ function end(draft: Draft, status: RunStatus): void {
   }
   effect(draft, { type: 'notify', notice: { kind: 'run_finished', status } });
   effect(draft, { type: 'render_run' });
+  if (state.escalation) effect(draft, { type: 'hand_off', event: 'ended' });
 }
 
 /**

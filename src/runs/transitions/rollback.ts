@@ -20,6 +20,7 @@ export function startRollback(draft: Draft, userId: string, setup: RollbackSetup
   record(draft, 'rollback_started', userId, { reason: setup.reason });
   effect(draft, { type: 'notify', notice: { kind: 'rollback_started', by: userId, reason: setup.reason } });
   effect(draft, { type: 'render_run' });
+  effect(draft, { type: 'hand_off', event: 'rollback' });
   state.escalation = {
     status: 'paging',
     policy: { timeoutMinutes: setup.policy.timeoutMinutes, rounds: Math.max(1, setup.policy.rounds) },
@@ -59,6 +60,7 @@ function pageNext(draft: Draft, round: number, after: number): void {
   record(draft, 'escalation_exhausted', null, { rounds: policy.rounds, pages: escalation.pages.length });
   effect(draft, { type: 'notify', notice: { kind: 'escalation_exhausted', rounds: policy.rounds } });
   effect(draft, { type: 'render_run' });
+  effect(draft, { type: 'hand_off', event: 'exhausted' });
 }
 
 function page(draft: Draft, round: number, contactIndex: number): void {
@@ -83,6 +85,29 @@ function page(draft: Draft, round: number, contactIndex: number): void {
     dueAt,
     timer: { kind: 'escalation', round, contactIndex },
   });
+  // The thread's live view says who is paged now and who is next.
+  effect(draft, { type: 'render_run' });
+}
+
+/** **Page next now**: the rollback's driver (or the run's starter) skips the rest of the timeout. */
+export function pageNextNow(draft: Draft, command: Extract<RunCommand, { type: 'page_next' }>) {
+  const { state } = draft;
+  const escalation = state.escalation;
+  if (!escalation || escalation.status !== 'paging') {
+    return refuse('run.not_paging', 'nobody is being paged for this run now');
+  }
+  if (command.userId !== state.rollback?.by && command.userId !== state.starterId) {
+    return refuse(
+      'run.not_driver',
+      `only ${mention(state.rollback?.by ?? state.starterId)}, who started the rollback, or the run's starter may page the next contact now`,
+    );
+  }
+  const last = escalation.pages[escalation.pages.length - 1];
+  if (!last) return refuse('run.not_paging', 'nobody is being paged for this run now');
+  effect(draft, { type: 'cancel_timer', key: escalationTimerKey(state.id, last.round, last.contactIndex) });
+  record(draft, 'page_skipped', command.userId, { round: last.round, contactIndex: last.contactIndex });
+  pageNext(draft, last.round, last.contactIndex);
+  return null;
 }
 
 /** An escalation timer fired: page the next contact, unless someone acknowledged or it is stale. */
@@ -123,6 +148,8 @@ export function acknowledge(draft: Draft, command: Extract<RunCommand, { type: '
   record(draft, 'escalation_acknowledged', command.userId);
   effect(draft, { type: 'notify', notice: { kind: 'escalation_acknowledged', by: command.userId } });
   effect(draft, { type: 'render_run' });
+  effect(draft, { type: 'close_pages' });
+  effect(draft, { type: 'hand_off', event: 'acknowledged' });
   return null;
 }
 
@@ -137,4 +164,5 @@ export function cancelEscalation(draft: Draft): void {
       key: escalationTimerKey(draft.state.id, last.round, last.contactIndex),
     });
   escalation.status = 'cancelled';
+  effect(draft, { type: 'close_pages' });
 }

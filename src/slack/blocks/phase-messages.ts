@@ -12,6 +12,7 @@ import {
 } from '../../runs/progress.js';
 import { escapeText } from '../escape.js';
 import { context, header } from './elements.js';
+import { buildEscalationBlocks, ESCALATION_ROOM } from './escalation-blocks.js';
 import { formatTime } from './format.js';
 import { buildGateUnit } from './gate-blocks.js';
 import { LIMITS, packUnits, type Size, truncateMrkdwn, type Unit } from './limits.js';
@@ -33,7 +34,11 @@ export function buildPhaseMessages(view: RunView, phaseIndex: number): RenderedM
   if (!phase) throw new RangeError(`phase ${phaseIndex} is not in runbook ${view.runbookName}`);
   const collapsed = phase.rollback && !isRollingBack(view.state);
   const owner = collapsed ? null : buildOwnerBlock(view, phase);
-  const budget = owner ? { blocks: BUDGET.blocks - 1, chars: BUDGET.chars - OWNER_TEXT_MAX } : BUDGET;
+  const live = collapsed ? [] : buildEscalationBlocks(view, phaseIndex);
+  const budget = {
+    blocks: BUDGET.blocks - (owner ? 1 : 0) - (live.length ? ESCALATION_ROOM.blocks : 0),
+    chars: BUDGET.chars - (owner ? OWNER_TEXT_MAX : 0) - (live.length ? ESCALATION_ROOM.chars : 0),
+  };
   const parts = collapsed ? [[]] : packUnits(unitsOf(view, phase), budget);
   return parts.map((blocks, k) => {
     const part = parts.length > 1 ? { index: k, count: parts.length } : null;
@@ -51,6 +56,7 @@ export function buildPhaseMessages(view: RunView, phaseIndex: number): RenderedM
         header(heading, `${phase.id}:h${k}:${view.version}`),
         context(truncateMrkdwn(note, HEAD_CONTEXT), `${phase.id}:c${k}:${view.version}`),
         ...(owner && k === 0 ? [owner] : []),
+        ...(k === 0 ? live : []),
         ...blocks,
       ],
     };

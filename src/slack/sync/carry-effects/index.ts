@@ -10,6 +10,7 @@ import type { Clock } from '../../../shared/clock.js';
 import type { RunDeps } from '../../../usecases/deps.js';
 import { shareReport } from '../../outbound/share-report.js';
 import type { SlackWriter } from '../../outbound/slack-writer.js';
+import { closePages } from './close-pages.js';
 import { offerQueue } from './queue-offer.js';
 
 /** Where the run's parent message is. */
@@ -29,15 +30,22 @@ export interface CarryDeps {
   logger: Logger;
   queue: QueueRepository;
   clock: Clock;
+  /** An outside pager (PagerDuty) told about rollback moments; absent when none is configured. */
+  handOff?: (loaded: LoadedRun, event: Extract<RunEffect, { type: 'hand_off' }>['event']) => Promise<void>;
 }
 
-const EDGE_TYPES: readonly string[] = ['share_report', 'offer_queue'] satisfies EdgeEffect['type'][];
+const EDGE_TYPES: readonly string[] = ['share_report', 'offer_queue', 'close_pages', 'hand_off'] satisfies (
+  | EdgeEffect
+  | RunEffect
+)['type'][];
 
 /** Builds the carrier of the edge effects. */
 export function createCarryEffects(deps: CarryDeps): CarryEffect {
   return async (loaded, effect, parent) => {
     if (!EDGE_TYPES.includes(effect.type)) return false;
     if (effect.type === 'offer_queue') await offerQueue(deps, loaded, effect);
+    if (effect.type === 'close_pages') await closePages({ ...deps, db: deps.runDeps.db }, loaded);
+    if (effect.type === 'hand_off') await deps.handOff?.(loaded, effect.event);
     if (effect.type === 'share_report') {
       const report = await loadRunReport(deps.runDeps, deps.catalog, loaded.meta.id);
       if (report) {
