@@ -93,7 +93,7 @@ function page(draft: Draft, round: number, contactIndex: number): void {
 export function pageNextNow(draft: Draft, command: Extract<RunCommand, { type: 'page_next' }>) {
   const { state } = draft;
   const escalation = state.escalation;
-  if (!escalation || escalation.status !== 'paging') {
+  if (escalation?.status !== 'paging') {
     return refuse('run.not_paging', 'nobody is being paged for this run now');
   }
   if (command.userId !== state.rollback?.by && command.userId !== state.starterId) {
