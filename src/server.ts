@@ -15,6 +15,7 @@ import { createQueueRepository } from './db/queue.repository.js';
 import { runbookSnapshotsTable } from './db/schema.js';
 import { createSlackMessagesRepository } from './db/slack-messages.repository.js';
 import { loadDirectory } from './directory/load-directory.js';
+import { startPagerDuty } from './pagerduty/start-pagerduty.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { toSlackLogger } from './shared/logger.js';
 import { createSlackApp } from './slack/app.js';
@@ -78,6 +79,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   );
   const people = createPeopleResolver(writer, () => directory);
   const catalog = createRunbookCatalog(config.runbooksDir);
+  const pagerDuty = startPagerDuty(config, directory, { db: database.db, clock, logger });
   const queue = createQueueRepository(database.db);
   const syncDeps: SyncDeps = {
     db: database.db,
@@ -90,7 +92,10 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     workerId: options.workerId ?? randomUUID(),
     render: renderers,
     sendDm: createDmSender(writer, rememberDm(database.db)),
-    carry: createCarryEffects({ runDeps, catalog, writer, logger, queue, clock }),
+    carry: createCarryEffects({
+      ...{ runDeps, catalog, writer, logger, queue, clock },
+      ...(pagerDuty ? { handOff: pagerDuty.handOff } : {}),
+    }),
     viewExtras: (loaded) => queueBehind(queue, loaded),
     snapshotInfo: async (loaded) => {
       const [row] = await database.db
@@ -168,6 +173,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     sync,
     pollMs: options.pollMs ?? 1000,
     expireOffers: () => queue.expireOffers(clock.now()),
+    flushPagerDuty: pagerDuty ? () => pagerDuty.flush() : undefined,
   });
   const started = await app.start(config.port);
   const port = config.slack.appToken ? config.port : ((started as Server).address() as { port: number }).port;

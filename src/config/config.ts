@@ -27,6 +27,7 @@ const schema = z
     DIRECTORY_FILE: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
     SLACK_BOT_USER_ID: z.string().optional(),
+    PAGERDUTY_EVENTS_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
   })
   .loose();
 
@@ -47,6 +48,11 @@ export interface Config {
   /** True when the directory file is the default one, which may be absent. */
   directoryOptional: boolean;
   logLevel: (typeof logLevels)[number];
+  /**
+   * PagerDuty's Events API v2 URL, and the `PAGERDUTY_*` variables a directory may name as its
+   * routing key (the key itself is never in a file, and never logged).
+   */
+  pagerduty?: { eventsUrl: string; keys: Record<string, string> };
 }
 
 /** A configuration problem: one clear line per bad variable. */
@@ -85,5 +91,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     directoryFile: e.DIRECTORY_FILE ?? `${e.RUNBOOKS_DIR.replace(/\/+$/, '')}/directory.yml`,
     directoryOptional: e.DIRECTORY_FILE === undefined,
     logLevel: e.LOG_LEVEL,
+    pagerduty: {
+      eventsUrl: e.PAGERDUTY_EVENTS_URL ?? 'https://events.pagerduty.com/v2/enqueue',
+      keys: Object.fromEntries(
+        Object.entries(env).filter(
+          (kv): kv is [string, string] =>
+            /^PAGERDUTY_[A-Z0-9_]+$/.test(kv[0]) && kv[0] !== 'PAGERDUTY_EVENTS_URL' && Boolean(kv[1]),
+        ),
+      ),
+    },
   };
 }

@@ -300,3 +300,33 @@ export const escalationDmsTable = pgTable(
   },
   (t) => [primaryKey({ columns: [t.runId, t.round, t.position] })],
 );
+
+/**
+ * Events for PagerDuty's Events API v2, one per run and action (trigger, acknowledge, resolve), sent
+ * in order and retried with backoff until PagerDuty takes them. The routing key is never stored.
+ */
+export const pagerdutyEventsTable = pgTable(
+  'pagerduty_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runsTable.id, { onDelete: 'cascade' }),
+    action: text('action').notNull(),
+    dedupKey: text('dedup_key').notNull(),
+    /** The environment variable holding the routing key, as the directory named it. */
+    routingKeyEnv: text('routing_key_env').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: at('next_attempt_at').notNull(),
+    claimedUntil: at('claimed_until'),
+    lastError: text('last_error'),
+    createdAt: at('created_at').notNull(),
+    sentAt: at('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('pagerduty_events_run_action').on(t.runId, t.action),
+    index('pagerduty_events_pending').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+  ],
+);

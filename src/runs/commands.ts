@@ -95,7 +95,9 @@ export type RunEffect =
 export type EdgeEffect =
   | { type: 'share_report'; userId: string }
   /** The run released its environment lock: offer it to the first start queued behind it. */
-  | { type: 'offer_queue'; runbookName: string; environment: string };
+  | { type: 'offer_queue'; runbookName: string; environment: string }
+  /** How an event for an outside pager went (said in the thread). */
+  | { type: 'pagerduty_notice'; action: string; ok: boolean; detail: string | null };
 
 /** Why a command was refused, in words for the person who asked. */
 export interface Refusal {

@@ -14,6 +14,8 @@ export interface WorkerDeps {
   pollMs: number;
   /** Expires queue offers nobody took in time (their next offer goes to the outbox). */
   expireOffers?: () => Promise<unknown>;
+  /** Sends PagerDuty events that are due (first tries and retries). */
+  flushPagerDuty?: (() => Promise<unknown>) | undefined;
 }
 
 /** Creates the loop; `tick()` runs one pass (tests call it directly with a moved clock). */
@@ -27,6 +29,7 @@ export function createBackgroundWorker(deps: WorkerDeps) {
       const fired = await fireDueTimers(deps.runDeps);
       const runs = new Set(fired.map((f) => f.runId));
       await deps.expireOffers?.();
+      await deps.flushPagerDuty?.();
       for (const runId of await deps.outbox.runsWithWork(deps.runDeps.clock.now(), 50)) runs.add(runId);
       for (const runId of runs) await deps.sync(runId);
     } catch (err) {

@@ -66,6 +66,8 @@ export interface HarnessOptions {
   /** Runbook files to write instead of the repository's examples. */
   runbooks?: Record<string, string>;
   directory?: string;
+  /** Settings to add to the bot's configuration (e.g. `pagerduty`). */
+  config?: Partial<Config>;
 }
 
 /** Starts the fake Slack, a fresh database and the bot. */
@@ -105,6 +107,7 @@ export async function startHarness(options: HarnessOptions) {
     directoryFile: join(runbooksDir, 'directory.yml'),
     directoryOptional: true,
     logLevel: 'silent',
+    ...options.config,
   };
   const logger = pino({ level: process.env.E2E_LOG ?? 'silent' });
   const timing = {

@@ -11,6 +11,7 @@ import type { RunDeps } from '../../../usecases/deps.js';
 import { shareReport } from '../../outbound/share-report.js';
 import type { SlackWriter } from '../../outbound/slack-writer.js';
 import { closePages } from './close-pages.js';
+import { pagerDutyNoticeText } from './pagerduty-notice.js';
 import { offerQueue } from './queue-offer.js';
 
 /** Where the run's parent message is. */
@@ -34,10 +35,13 @@ export interface CarryDeps {
   handOff?: (loaded: LoadedRun, event: Extract<RunEffect, { type: 'hand_off' }>['event']) => Promise<void>;
 }
 
-const EDGE_TYPES: readonly string[] = ['share_report', 'offer_queue', 'close_pages', 'hand_off'] satisfies (
-  | EdgeEffect
-  | RunEffect
-)['type'][];
+const EDGE_TYPES: readonly string[] = [
+  'share_report',
+  'offer_queue',
+  'close_pages',
+  'hand_off',
+  'pagerduty_notice',
+] satisfies (EdgeEffect | RunEffect)['type'][];
 
 /** Builds the carrier of the edge effects. */
 export function createCarryEffects(deps: CarryDeps): CarryEffect {
@@ -46,6 +50,9 @@ export function createCarryEffects(deps: CarryDeps): CarryEffect {
     if (effect.type === 'offer_queue') await offerQueue(deps, loaded, effect);
     if (effect.type === 'close_pages') await closePages({ ...deps, db: deps.runDeps.db }, loaded);
     if (effect.type === 'hand_off') await deps.handOff?.(loaded, effect.event);
+    if (effect.type === 'pagerduty_notice') {
+      await deps.writer.post(parent.channelId, { text: pagerDutyNoticeText(effect) }, parent.ts);
+    }
     if (effect.type === 'share_report') {
       const report = await loadRunReport(deps.runDeps, deps.catalog, loaded.meta.id);
       if (report) {
