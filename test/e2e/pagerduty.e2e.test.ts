@@ -135,9 +135,9 @@ describe('the PagerDuty hand-off', () => {
     await h.command('start pager', 'U0ALICE', channel);
     await startRollback(h, 'U0BOB', null, channel);
     expect(pd.accepted().map((e) => e.event_action)).toEqual(['trigger']);
-    expect(String((pd.accepted()[0]?.payload as { summary?: string }).summary)).toBe(
-      'Rollback of Pager drill (staging): rollback started',
-    );
+    expect(pd.accepted()[0]?.payload).toMatchObject({
+      summary: 'Rollback of Pager drill (staging): rollback started',
+    });
     expect((await acknowledge(h, 'U0SRELD1', channel)).replies).toEqual([]);
     const parent = h.parent(channel);
     const abort = buttonsOf(parent).find((b) => b.text === 'Abort');
