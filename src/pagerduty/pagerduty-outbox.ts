@@ -10,8 +10,8 @@ import type { Directory } from '../directory/schema.js';
 import type { RunEffect } from '../runs/index.js';
 import type { Clock } from '../shared/clock.js';
 import { dedupKeyOf, type PagerDutyEvent, sendPagerDutyEvent } from './events-api.js';
+import { actionFor, type HandOffEvent, triggerPayload } from './hand-off-events.js';
 
-type HandOffEvent = Extract<RunEffect, { type: 'hand_off' }>['event'];
 type Row = typeof pagerdutyEventsTable.$inferSelect;
 
 /** What the hand-off needs. */
@@ -152,29 +152,3 @@ export function createPagerDuty(deps: PagerDutyDeps) {
 
 /** The PagerDuty hand-off's type. */
 export type PagerDuty = ReturnType<typeof createPagerDuty>;
-
-function actionFor(event: HandOffEvent, triggerOn: readonly string[]): PagerDutyEvent['action'] | null {
-  if (event === 'rollback' || event === 'exhausted') return triggerOn.includes(event) ? 'trigger' : null;
-  return event === 'acknowledged' ? 'acknowledge' : 'resolve';
-}
-
-function triggerPayload(loaded: LoadedRun, event: HandOffEvent): Record<string, unknown> {
-  const { state, runbook, meta } = loaded;
-  const why =
-    event === 'exhausted'
-      ? `nobody acknowledged after ${state.escalation?.policy.rounds ?? 1} round(s) of Slack pages`
-      : `rollback started${state.rollback?.reason ? `: ${state.rollback.reason}` : ''}`;
-  return {
-    summary: `Rollback of ${runbook.title} (${state.environment}): ${why}`.slice(0, 1024),
-    source: `deploybot/${meta.runbookName}`,
-    severity: 'critical',
-    custom_details: {
-      run_id: meta.id,
-      runbook: meta.runbookName,
-      environment: state.environment,
-      rollback_by: state.rollback?.by ?? null,
-      reason: state.rollback?.reason ?? null,
-      slack_channel: meta.channelId,
-    },
-  };
-}

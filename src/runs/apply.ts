@@ -7,7 +7,8 @@ import { refuseIfEnded } from './refusals.js';
 import { approve } from './transitions/approvals.js';
 import { abortRun, finishRun, settle } from './transitions/lifecycle.js';
 import { reassignOwner } from './transitions/owners.js';
-import { acknowledge, escalationTimeout, pageNextNow, startRollback } from './transitions/rollback.js';
+import { pageNextNow } from './transitions/page-next.js';
+import { acknowledge, escalationTimeout, startRollback } from './transitions/rollback.js';
 import {
   checkActionable,
   completeStep,

@@ -44,7 +44,7 @@ export function startRollback(draft: Draft, userId: string, setup: RollbackSetup
 }
 
 /** Pages the next contact Slack can reach after `after` in `round`, going on to later rounds. */
-function pageNext(draft: Draft, round: number, after: number): void {
+export function pageNext(draft: Draft, round: number, after: number): void {
   const escalation = draft.state.escalation;
   if (!escalation) return;
   const { contacts, policy } = escalation;
@@ -87,27 +87,6 @@ function page(draft: Draft, round: number, contactIndex: number): void {
   });
   // The thread's live view says who is paged now and who is next.
   effect(draft, { type: 'render_run' });
-}
-
-/** **Page next now**: the rollback's driver (or the run's starter) skips the rest of the timeout. */
-export function pageNextNow(draft: Draft, command: Extract<RunCommand, { type: 'page_next' }>) {
-  const { state } = draft;
-  const escalation = state.escalation;
-  if (escalation?.status !== 'paging') {
-    return refuse('run.not_paging', 'nobody is being paged for this run now');
-  }
-  if (command.userId !== state.rollback?.by && command.userId !== state.starterId) {
-    return refuse(
-      'run.not_driver',
-      `only ${mention(state.rollback?.by ?? state.starterId)}, who started the rollback, or the run's starter may page the next contact now`,
-    );
-  }
-  const last = escalation.pages[escalation.pages.length - 1];
-  if (!last) return refuse('run.not_paging', 'nobody is being paged for this run now');
-  effect(draft, { type: 'cancel_timer', key: escalationTimerKey(state.id, last.round, last.contactIndex) });
-  record(draft, 'page_skipped', command.userId, { round: last.round, contactIndex: last.contactIndex });
-  pageNext(draft, last.round, last.contactIndex);
-  return null;
 }
 
 /** An escalation timer fired: page the next contact, unless someone acknowledged or it is stale. */
