@@ -112,4 +112,26 @@ describe('paging in the thread', () => {
     expect(lastPage(h, 'U0SRELD1', channel)).toBeDefined();
     expect(h.slack.violations).toEqual([]);
   });
+
+  it('a run aborted while paging stops the chain and its DMs say paging stopped', async () => {
+    const channel = 'C0PAGEABORT';
+    await h.command('start pager env=drill', 'U0ALICE', channel);
+    await startRollback(h, 'U0BOB', null, channel);
+    const before = pagedUsers(h, channel).length;
+    const { replies } = await h.command(`abort ${await runIdIn(channel)} wrong window`, 'U0ALICE', channel);
+    expect(replies[0]?.body.text).toMatch(/aborted/);
+    const page = lastPage(h, 'U0SRELD1', channel);
+    expect(buttonsOf(page)).toEqual([]);
+    expect(JSON.stringify(page?.blocks)).toMatch(
+      /📟 Paging for the rollback of \*Pager drill\* .* stopped: the run ended at \d\d:\d\d UTC\./,
+    );
+    expect(live(channel).text).toBe('📟 Paging stopped: the run ended.');
+    await elapse(h, 30);
+    expect(pagedUsers(h, channel)).toHaveLength(before);
+  });
+
+  async function runIdIn(channel: string): Promise<string> {
+    const value = buttonsOf(h.parent(channel))[0]?.value ?? '';
+    return (value.split('|')[0] ?? '').slice(0, 8);
+  }
 });
