@@ -8,6 +8,14 @@ CREATE TABLE "escalation_dms" (
 	CONSTRAINT "escalation_dms_run_id_round_position_pk" PRIMARY KEY("run_id","round","position")
 );
 --> statement-breakpoint
+CREATE TABLE "hand_offs" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"run_id" uuid NOT NULL,
+	"event" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"done_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "pagerduty_events" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"run_id" uuid NOT NULL,
@@ -52,10 +60,12 @@ CREATE TABLE "run_reports" (
 --> statement-breakpoint
 ALTER TABLE "runs" ADD COLUMN "owners" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "escalation_dms" ADD CONSTRAINT "escalation_dms_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "hand_offs" ADD CONSTRAINT "hand_offs_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "pagerduty_events" ADD CONSTRAINT "pagerduty_events_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_queue" ADD CONSTRAINT "run_queue_behind_run_id_runs_id_fk" FOREIGN KEY ("behind_run_id") REFERENCES "public"."runs"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_queue" ADD CONSTRAINT "run_queue_released_by_run_id_runs_id_fk" FOREIGN KEY ("released_by_run_id") REFERENCES "public"."runs"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_reports" ADD CONSTRAINT "run_reports_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "hand_offs_pending" ON "hand_offs" USING btree ("id") WHERE "hand_offs"."done_at" is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "pagerduty_events_run_action" ON "pagerduty_events" USING btree ("run_id","action");--> statement-breakpoint
 CREATE INDEX "pagerduty_events_pending" ON "pagerduty_events" USING btree ("next_attempt_at") WHERE "pagerduty_events"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "run_queue_lock" ON "run_queue" USING btree ("runbook_name","environment","status","id");

@@ -15,6 +15,7 @@ import { createQueueRepository } from './db/queue.repository.js';
 import { runbookSnapshotsTable } from './db/schema.js';
 import { createSlackMessagesRepository } from './db/slack-messages.repository.js';
 import { loadDirectory } from './directory/load-directory.js';
+import { pumpHandOffs } from './pagerduty/hand-offs.js';
 import { startPagerDuty } from './pagerduty/start-pagerduty.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { toSlackLogger } from './shared/logger.js';
@@ -79,7 +80,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   );
   const people = createPeopleResolver(writer, () => directory);
   const catalog = createRunbookCatalog(config.runbooksDir);
-  const pagerDuty = startPagerDuty(config, directory, { db: database.db, clock, logger });
+  const pagerDuty = startPagerDuty(config, directory, { db: database.db, clock, logger, runs: runDeps.runs });
   const queue = createQueueRepository(database.db);
   const syncDeps: SyncDeps = {
     db: database.db,
@@ -92,10 +93,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     workerId: options.workerId ?? randomUUID(),
     render: renderers,
     sendDm: createDmSender(writer, rememberDm(database.db)),
-    carry: createCarryEffects({
-      ...{ runDeps, catalog, writer, logger, queue, clock },
-      ...(pagerDuty ? { handOff: pagerDuty.handOff } : {}),
-    }),
+    carry: createCarryEffects({ runDeps, catalog, writer, logger, queue, clock }),
     viewExtras: (loaded) => queueBehind(queue, loaded),
     snapshotInfo: async (loaded) => {
       const [row] = await database.db
@@ -173,7 +171,11 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     sync,
     pollMs: options.pollMs ?? 1000,
     expireOffers: () => queue.expireOffers(clock.now()),
-    flushPagerDuty: pagerDuty ? () => pagerDuty.flush() : undefined,
+    // Without PagerDuty, rollback moments are still taken off the list (so turning it on later
+    // never pages for old runs).
+    flushPagerDuty: pagerDuty
+      ? () => pagerDuty.flush()
+      : () => pumpHandOffs({ db: database.db, clock, runs: runDeps.runs, directory: () => directory }),
   });
   const started = await app.start(config.port);
   const port = config.slack.appToken ? config.port : ((started as Server).address() as { port: number }).port;

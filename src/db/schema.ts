@@ -330,3 +330,21 @@ export const pagerdutyEventsTable = pgTable(
     index('pagerduty_events_pending').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
   ],
 );
+
+/**
+ * Rollback moments for an outside pager (hand_off effects), written with the command that caused
+ * them and read by the PagerDuty pass: the hand-off never waits for Slack work, nor for Slack.
+ */
+export const handOffsTable = pgTable(
+  'hand_offs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runsTable.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+    createdAt: at('created_at').notNull(),
+    doneAt: at('done_at'),
+  },
+  (t) => [index('hand_offs_pending').on(t.id).where(sql`${t.doneAt} is null`)],
+);

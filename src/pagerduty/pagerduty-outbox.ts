@@ -1,16 +1,17 @@
-// The PagerDuty hand-off: rollback moments (hand_off effects) become events in pagerduty_events,
+// The PagerDuty hand-off: rollback moments (hand_offs rows, written with the command that caused
+// them) become events in pagerduty_events (hand-offs.ts),
 // sent in order per run and retried with backoff until PagerDuty takes them; the thread is told when
 // an event went out and when one failed (once per event). Rehearsals never reach PagerDuty.
 import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.js';
-import type { LoadedRun } from '../db/runs.repository.js';
+import type { RunsRepository } from '../db/runs.repository.js';
 import { outboxTable, pagerdutyEventsTable } from '../db/schema.js';
 import type { Directory } from '../directory/schema.js';
 import type { RunEffect } from '../runs/index.js';
 import type { Clock } from '../shared/clock.js';
-import { dedupKeyOf, type PagerDutyEvent, sendPagerDutyEvent } from './events-api.js';
-import { actionFor, type HandOffEvent, triggerPayload } from './hand-off-events.js';
+import { type PagerDutyEvent, sendPagerDutyEvent } from './events-api.js';
+import { pumpHandOffs } from './hand-offs.js';
 
 type Row = typeof pagerdutyEventsTable.$inferSelect;
 
@@ -20,6 +21,7 @@ export interface PagerDutyDeps {
   clock: Clock;
   logger: Logger;
   directory: () => Directory;
+  runs: RunsRepository;
   config: { eventsUrl: string; keys: Record<string, string> };
 }
 
@@ -29,38 +31,9 @@ const BACKOFF_S = [10, 30, 60, 120, 300];
 
 /** Creates the hand-off. */
 export function createPagerDuty(deps: PagerDutyDeps) {
-  /** Records the event a rollback moment asks for (once per run and action) and sends it now. */
-  async function handOff(loaded: LoadedRun, event: HandOffEvent): Promise<void> {
-    const settings = deps.directory().pagerduty;
-    if (!settings || loaded.state.rehearsal) return;
-    const action = actionFor(event, settings.triggerOn);
-    if (!action) return;
-    const runId = loaded.meta.id;
-    if (action !== 'trigger') {
-      const [triggered] = await deps.db
-        .select({ id: pagerdutyEventsTable.id })
-        .from(pagerdutyEventsTable)
-        .where(and(eq(pagerdutyEventsTable.runId, runId), eq(pagerdutyEventsTable.action, 'trigger')));
-      if (!triggered) return;
-    }
-    const now = deps.clock.now().toISOString();
-    await deps.db
-      .insert(pagerdutyEventsTable)
-      .values({
-        runId,
-        action,
-        dedupKey: dedupKeyOf(runId),
-        routingKeyEnv: settings.routingKeyEnv,
-        payload: action === 'trigger' ? triggerPayload(loaded, event) : null,
-        nextAttemptAt: now,
-        createdAt: now,
-      })
-      .onConflictDoNothing();
-    await flush(runId);
-  }
-
   /** Sends every event that is due, the oldest of each run first; failures wait for their retry. */
   async function flush(onlyRunId?: string): Promise<void> {
+    await pumpHandOffs(deps);
     const now = deps.clock.now();
     const pending = await deps.db
       .select()
@@ -147,7 +120,7 @@ export function createPagerDuty(deps: PagerDutyDeps) {
     await deps.db.insert(outboxTable).values({ runId: row.runId, effect, createdAt: at });
   }
 
-  return { handOff, flush };
+  return { flush };
 }
 
 /** The PagerDuty hand-off's type. */

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/client.js';
+import type { RunsRepository } from '../db/runs.repository.js';
 import type { Directory } from '../directory/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { createPagerDuty, type PagerDuty } from './pagerduty-outbox.js';
@@ -11,7 +12,7 @@ import { createPagerDuty, type PagerDuty } from './pagerduty-outbox.js';
 export function startPagerDuty(
   config: Config,
   directory: Directory,
-  deps: { db: Database; clock: Clock; logger: Logger },
+  deps: { db: Database; clock: Clock; logger: Logger; runs: RunsRepository },
 ): PagerDuty | null {
   const settings = directory.pagerduty;
   if (!settings) return null;

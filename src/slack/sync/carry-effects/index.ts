@@ -31,15 +31,12 @@ export interface CarryDeps {
   logger: Logger;
   queue: QueueRepository;
   clock: Clock;
-  /** An outside pager (PagerDuty) told about rollback moments; absent when none is configured. */
-  handOff?: (loaded: LoadedRun, event: Extract<RunEffect, { type: 'hand_off' }>['event']) => Promise<void>;
 }
 
 const EDGE_TYPES: readonly string[] = [
   'share_report',
   'offer_queue',
   'close_pages',
-  'hand_off',
   'pagerduty_notice',
 ] satisfies (EdgeEffect | RunEffect)['type'][];
 
@@ -49,7 +46,6 @@ export function createCarryEffects(deps: CarryDeps): CarryEffect {
     if (!EDGE_TYPES.includes(effect.type)) return false;
     if (effect.type === 'offer_queue') await offerQueue(deps, loaded, effect);
     if (effect.type === 'close_pages') await closePages({ ...deps, db: deps.runDeps.db }, loaded);
-    if (effect.type === 'hand_off') await deps.handOff?.(loaded, effect.event);
     if (effect.type === 'pagerduty_notice') {
       await deps.writer.post(parent.channelId, { text: pagerDutyNoticeText(effect) }, parent.ts);
     }
