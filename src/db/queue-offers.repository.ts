@@ -115,11 +115,15 @@ export function createQueueOffers(db: Database) {
     /** Expires offers nobody took in time; the next entry of each is offered through the outbox. */
     async expireOffers(now: Date): Promise<QueueEntry[]> {
       const at = now.toISOString();
+      const due = and(eq(runQueueTable.status, 'offered'), sql`${runQueueTable.offerExpiresAt} <= ${at}`);
+      // Every worker pass asks: a plain read first, a transaction only when an offer is due.
+      const [any] = await db.select({ id: runQueueTable.id }).from(runQueueTable).where(due).limit(1);
+      if (!any) return [];
       return db.transaction(async (tx) => {
         const rows = await tx
           .update(runQueueTable)
           .set({ status: 'expired', endedAt: at })
-          .where(and(eq(runQueueTable.status, 'offered'), sql`${runQueueTable.offerExpiresAt} <= ${at}`))
+          .where(due)
           .returning();
         for (const row of rows) await offerLater(tx, row, at);
         return rows;

@@ -139,5 +139,5 @@ describe('owners', () => {
     expect(text).toContain('**Deploy**: SRE');
     expect(text).toContain('**Verify**: Mei Tanaka (@U0MEITAN)');
     expect(h.slack.violations).toEqual([]);
-  });
+  }, 120_000);
 });

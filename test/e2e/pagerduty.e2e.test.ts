@@ -127,7 +127,7 @@ describe('the PagerDuty hand-off', () => {
     await elapse(h, 30);
     expect(pd.calls).toHaveLength(4);
     expect(JSON.stringify(h.slack.callsTo('chat.postMessage'))).not.toContain(KEY);
-  });
+  }, 120_000);
 
   it('trigger at once on rollback; an acknowledgement before anything else still reaches PagerDuty; rehearsals never do', async () => {
     const { h, pd } = await start('rollback');
@@ -149,5 +149,5 @@ describe('the PagerDuty hand-off', () => {
     await startRollback(h, 'U0ALICE', 'drill', 'C0PDREH');
     await elapse(h, 30);
     expect(pd.calls).toHaveLength(3);
-  });
+  }, 120_000);
 });

@@ -111,7 +111,7 @@ describe('paging in the thread', () => {
     expect(pagedUsers(h, channel)).toHaveLength(3);
     expect(lastPage(h, 'U0SRELD1', channel)).toBeDefined();
     expect(h.slack.violations).toEqual([]);
-  });
+  }, 120_000);
 
   it('a run aborted while paging stops the chain and its DMs say paging stopped', async () => {
     const channel = 'C0PAGEABORT';
@@ -128,7 +128,7 @@ describe('paging in the thread', () => {
     expect(live(channel).text).toBe('📟 Paging stopped: the run ended.');
     await elapse(h, 30);
     expect(pagedUsers(h, channel)).toHaveLength(before);
-  });
+  }, 120_000);
 
   async function runIdIn(channel: string): Promise<string> {
     const value = buttonsOf(h.parent(channel))[0]?.value ?? '';

@@ -114,7 +114,7 @@ describe('the queue behind an environment lock', () => {
     await elapse(h, OFFER_MINUTES + 1);
     expect(offers()).toHaveLength(2);
     expect(h.slack.violations).toEqual([]);
-  });
+  }, 120_000);
 
   it('an offer nobody takes expires after OFFER_MINUTES and the next in line is asked', async () => {
     await h.command('start mini', 'U0ALICE');
@@ -132,7 +132,7 @@ describe('the queue behind an environment lock', () => {
       expect.stringMatching(/^This offer expired at \d\d:\d\d UTC or was withdrawn; nothing was started\.$/),
     ]);
     expect(parents()).toHaveLength(1);
-  });
+  }, 120_000);
 
   it('the offer is made once when the release is carried out again (a retry, or a second replica)', async () => {
     await h.command('start mini', 'U0ALICE');
@@ -153,7 +153,7 @@ describe('the queue behind an environment lock', () => {
     });
     await h.bot.tick();
     expect(offers()).toHaveLength(1);
-  });
+  }, 120_000);
 });
 
 /** The full id of the newest run (from `/deploy status`'s short id and the parent's Abort value). */

@@ -3,6 +3,7 @@
 // (two workers agree on one), and a claimed offer whose post did not go out is posted on the retry.
 import type { QueueRepository } from '../../../db/queue.repository.js';
 import type { LoadedRun } from '../../../db/runs.repository.js';
+import { ACTIVE_STATUSES } from '../../../runs/index.js';
 import type { Clock } from '../../../shared/clock.js';
 import { buildOfferMessage, OFFER_MINUTES, type QueuedStart } from '../../blocks/queue-blocks.js';
 import type { SlackWriter } from '../../outbound/slack-writer.js';
@@ -30,6 +31,8 @@ export async function queueBehind(
   queue: QueueRepository,
   loaded: LoadedRun,
 ): Promise<{ queue?: QueuedStart[] }> {
+  // Only an active run shows its queue: an ended one costs no query.
+  if (!ACTIVE_STATUSES.includes(loaded.state.status)) return {};
   const entries = await queue.queued(loaded.meta.runbookName, loaded.state.environment);
   return entries.length ? { queue: entries.map(toQueuedStart) } : {};
 }
