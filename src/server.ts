@@ -8,15 +8,21 @@ import type { Config } from './config/config.js';
 import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
 import { createRunQueries } from './db/queries.js';
+import { createQueueRepository } from './db/queue.repository.js';
 import { loadDirectory } from './directory/load-directory.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { serveMetrics, wireMetrics } from './metrics/wire-metrics.js';
+import { pumpHandOffs } from './pagerduty/hand-offs.js';
+import { startPagerDuty } from './pagerduty/start-pagerduty.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { createSlackApp } from './slack/app.js';
 import { createBotIdentity } from './slack/bot-identity.js';
 import type { SlackContext } from './slack/context.js';
 import { DEFAULT_TIMING, type WriterTiming } from './slack/outbound/slack-writer.js';
 import { createPeopleResolver } from './slack/people/resolve-people.js';
+import { rememberDm } from './slack/sync/carry-effects/close-pages.js';
+import { createCarryEffects } from './slack/sync/carry-effects/index.js';
+import { queueBehind } from './slack/sync/carry-effects/queue-offer.js';
 import { createOutbound } from './slack/sync/create-outbound.js';
 import { type ExpectedMessage, loadExpectedMessages } from './slack/sync/expected-messages.js';
 import { createRunDeps } from './usecases/deps.js';
@@ -63,6 +69,12 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   }
   const directory = directoryResult.directory;
   const runDeps = createRunDeps(database.db, clock);
+  const catalog = createRunbookCatalog(config.runbooksDir, { onParse: metrics.observeParse });
+  const pagerDuty = startPagerDuty(config, directory, { db: database.db, clock, logger, runs: runDeps.runs });
+  const runQueue = createQueueRepository(database.db);
+  const viewExtras = (loaded: Parameters<typeof queueBehind>[1]) => queueBehind(runQueue, loaded);
+  // The carriers post through the writer, which exists only once the output path does.
+  let carry: ReturnType<typeof createCarryEffects> | undefined;
   const outbound = createOutbound({
     config,
     db: database.db,
@@ -71,13 +83,24 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     timing: options.timing ?? DEFAULT_TIMING,
     metrics,
     ...(options.workerId ? { workerId: options.workerId } : {}),
+    rememberDm: rememberDm(database.db),
+    carry: (loaded, effect, parent) => (carry ? carry(loaded, effect, parent) : Promise.resolve(false)),
+    viewExtras,
+  });
+  carry = createCarryEffects({
+    runDeps,
+    catalog,
+    writer: outbound.writer,
+    logger,
+    queue: runQueue,
+    clock,
   });
   wireMetrics(metrics, database.db, clock, outbound.client);
   const { queue } = outbound;
   const identity = createBotIdentity(outbound.client, config.slack, logger);
   const ctx: SlackContext = {
     runDeps,
-    catalog: createRunbookCatalog(config.runbooksDir, { onParse: metrics.observeParse }),
+    catalog,
     queries: createRunQueries(database.db),
     writer: outbound.writer,
     people: createPeopleResolver(outbound.writer, () => directory),
@@ -105,7 +128,18 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     authorize: identity.authorize,
     routes: served.routes,
   });
-  const worker = createBackgroundWorker({ runDeps, logger, queue, pollMs: options.pollMs ?? 1000 });
+  const worker = createBackgroundWorker({
+    runDeps,
+    logger,
+    queue,
+    pollMs: options.pollMs ?? 1000,
+    expireOffers: () => runQueue.expireOffers(clock.now()),
+    // Without PagerDuty, rollback moments are still taken off the list (so turning it on later
+    // never pages for old runs).
+    flushPagerDuty: pagerDuty
+      ? () => pagerDuty.flush()
+      : () => pumpHandOffs({ db: database.db, clock, runs: runDeps.runs, directory: () => directory }),
+  });
   // Start-up does not depend on Slack: it waits for auth.test a short while at most.
   await Promise.race([identity.ready, new Promise((r) => setTimeout(r, 3000))]);
   const started = await app.start(config.host ? { port: config.port, host: config.host } : config.port);
@@ -127,7 +161,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     metrics,
     metricsPort: served.server?.port ?? null,
     tick: worker.tick,
-    expectedMessages: () => loadExpectedMessages(database.db, clock.now()),
+    expectedMessages: () => loadExpectedMessages(database.db, clock.now(), viewExtras),
     async idle() {
       // Listener work starts kicks, kicks may finish after: wait until nothing is left.
       await queue.idle();

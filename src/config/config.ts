@@ -30,6 +30,7 @@ const schema = z
     METRICS_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).optional(),
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    PAGERDUTY_EVENTS_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
   })
   .loose();
 
@@ -54,6 +55,11 @@ export interface Config {
   logLevel: (typeof logLevels)[number];
   /** `GET /metrics`: off when both are null (optional so that hand-built configs may leave it out). */
   metrics?: MetricsConfig;
+  /**
+   * PagerDuty's Events API v2 URL, and the `PAGERDUTY_*` variables a directory may name as its
+   * routing key (the key itself is never in a file, and never logged).
+   */
+  pagerduty?: { eventsUrl: string; keys: Record<string, string> };
 }
 
 /** Where /metrics is served: its own listener (`port`, on `host`), and/or the main port with a token. */
@@ -101,5 +107,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     directoryOptional: e.DIRECTORY_FILE === undefined,
     logLevel: e.LOG_LEVEL,
     metrics: { port: e.METRICS_PORT ?? null, host: e.METRICS_HOST, token: e.METRICS_TOKEN ?? null },
+    pagerduty: {
+      eventsUrl: e.PAGERDUTY_EVENTS_URL ?? 'https://events.pagerduty.com/v2/enqueue',
+      keys: Object.fromEntries(
+        Object.entries(env).filter(
+          (kv): kv is [string, string] =>
+            /^PAGERDUTY_[A-Z0-9_]+$/.test(kv[0]) && kv[0] !== 'PAGERDUTY_EVENTS_URL' && Boolean(kv[1]),
+        ),
+      ),
+    },
   };
 }

@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { RunEffect, RunEvent, TimerPayload } from '../runs/index.js';
 import type { Database, Transaction } from './client.js';
 import { rowsOf } from './runs.repository.js';
-import { outboxTable, runEventsTable, timersTable } from './schema.js';
+import { handOffsTable, outboxTable, runEventsTable, timersTable } from './schema.js';
 import type { Write } from './writes.js';
 
 type Db = Database | Transaction;
@@ -37,12 +37,15 @@ function effectWrites(db: Db, runId: string, effects: readonly RunEffect[], at: 
   const outbox: RunEffect[] = [];
   const timers: { key: string; runId: string; dueAt: string; payload: TimerPayload }[] = [];
   const cancelled: string[] = [];
+  const handOffs: { runId: string; event: string; createdAt: string }[] = [];
   for (const effect of effects) {
     if (effect.type === 'set_timer')
       timers.push({ key: effect.key, runId, dueAt: effect.dueAt, payload: effect.timer });
     else if (effect.type === 'cancel_timer') cancelled.push(effect.key);
+    else if (effect.type === 'hand_off') handOffs.push({ runId, event: effect.event, createdAt: at });
     else outbox.push(effect);
   }
+  if (handOffs.length) writes.push(db.insert(handOffsTable).values(handOffs));
   if (timers.length) writes.push(db.insert(timersTable).values(timers).onConflictDoNothing());
   if (cancelled.length) {
     writes.push(

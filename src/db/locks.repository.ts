@@ -1,7 +1,8 @@
 // Environment locks: one active run per runbook and environment.
 import { and, eq } from 'drizzle-orm';
+import type { RunEffect } from '../runs/index.js';
 import type { Database, Transaction } from './client.js';
-import { environmentLocksTable } from './schema.js';
+import { environmentLocksTable, outboxTable } from './schema.js';
 import type { Write } from './writes.js';
 
 type Db = Database | Transaction;
@@ -15,7 +16,7 @@ export interface LockHolder {
 
 /** Creates the locks repository. */
 export function createLocksRepository() {
-  return { acquire, releaseWrite };
+  return { acquire, releaseWrite, releaseWrites };
 }
 
 /** The repository's type. */
@@ -42,6 +43,20 @@ async function acquire(
     ok: false,
     holder: { runId: row.runId, holderId: row.holderId, since: new Date(row.since).toISOString() },
   };
+}
+
+/** Releases the run's lock and queues the offer to whoever is queued behind it (run-queue). */
+function releaseWrites(
+  db: Db,
+  run: { id: string; runbookName: string; environment: string },
+  at: string,
+): Write[] {
+  const effect: RunEffect = {
+    type: 'offer_queue',
+    runbookName: run.runbookName,
+    environment: run.environment,
+  };
+  return [releaseWrite(db, run.id), db.insert(outboxTable).values({ runId: run.id, effect, createdAt: at })];
 }
 
 /** The write that releases whatever lock a run holds. */

@@ -1,7 +1,7 @@
 // Runs in the database: load a run under a row lock, and write back what a command changed.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Runbook } from '../runbook/index.js';
-import type { EscalationState, RunState, StepState } from '../runs/index.js';
+import type { EscalationState, RunOwner, RunState, StepState } from '../runs/index.js';
 import type { Database, Transaction } from './client.js';
 import {
   approvalsTable,
@@ -166,6 +166,7 @@ async function loadRun(
       : null,
     abort: row.abort_by ? { by: row.abort_by, at: iso(row.abort_at), reason: row.abort_reason } : null,
     escalation: toEscalation(row),
+    owners: json<Record<string, RunOwner> | null>(row.owners) ?? {},
   };
   for (const a of json<{ approval_id: string; approver_id: string; approved_at: string }[]>(
     row.approvals_json,
@@ -218,6 +219,7 @@ interface RunRow {
   contacts_json: unknown;
   pages_json: unknown;
   seen_key: boolean | string;
+  owners: unknown;
 }
 
 interface StepRow {
@@ -400,6 +402,7 @@ function runColumns(state: RunState) {
     abortReason: state.abort?.reason ?? null,
     startedAt: state.startedAt,
     finishedAt: state.finishedAt,
+    owners: state.owners ?? {},
   };
 }
 

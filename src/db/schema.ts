@@ -15,7 +15,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { Runbook } from '../runbook/index.js';
-import type { RunEffect, TimerPayload } from '../runs/index.js';
+import type { RunEffect, RunOwner, TimerPayload } from '../runs/index.js';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
 
@@ -58,6 +58,8 @@ export const runsTable = pgTable(
     abortReason: text('abort_reason'),
     startedAt: at('started_at').notNull(),
     finishedAt: at('finished_at'),
+    /** Owners per phase or step id: the runbook's, resolved at start, and reassignments. */
+    owners: jsonb('owners').$type<Record<string, RunOwner>>().notNull().default({}),
     version: integer('version').notNull().default(1),
   },
   (t) => [
@@ -252,3 +254,108 @@ export const slackBudgetTable = pgTable('slack_budget', {
   tokens: doublePrecision('tokens').notNull(),
   refilledAt: doublePrecision('refilled_at').notNull(),
 });
+
+/** A run's report, asked for once: the first Report click (on any replica) claims the row. */
+export const runReportsTable = pgTable('run_reports', {
+  runId: uuid('run_id')
+    .primaryKey()
+    .references(() => runsTable.id, { onDelete: 'cascade' }),
+  requestedBy: text('requested_by').notNull(),
+  requestedAt: at('requested_at').notNull(),
+});
+
+/**
+ * Starts queued behind an environment lock, in order (`id`). `proposed`: the locked start offered
+ * to queue; `waiting`: queued; `offered`: the lock is free and the starter was offered Start now
+ * until `offer_expires_at`; then `started`, `cancelled` or `expired`.
+ */
+export const runQueueTable = pgTable(
+  'run_queue',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runbookName: text('runbook_name').notNull(),
+    environment: text('environment').notNull(),
+    channelId: text('channel_id').notNull(),
+    starterId: text('starter_id').notNull(),
+    params: jsonb('params').$type<Record<string, string>>().notNull(),
+    rehearsal: boolean('rehearsal').notNull().default(false),
+    status: text('status').notNull(),
+    /** The run it waits behind (whose parent message lists it), and the run that released the lock. */
+    behindRunId: uuid('behind_run_id').references(() => runsTable.id, { onDelete: 'set null' }),
+    releasedByRunId: uuid('released_by_run_id').references(() => runsTable.id, { onDelete: 'set null' }),
+    createdAt: at('created_at').notNull(),
+    queuedAt: at('queued_at'),
+    offeredAt: at('offered_at'),
+    offerExpiresAt: at('offer_expires_at'),
+    /** The offer message, once posted (so a retried offer is not posted twice). */
+    offerTs: text('offer_ts'),
+    startedRunId: uuid('started_run_id'),
+    endedAt: at('ended_at'),
+  },
+  (t) => [index('run_queue_lock').on(t.runbookName, t.environment, t.status, t.id)],
+);
+
+/** Where each escalation DM went (its channel and ts), so it can be edited once paging stops. */
+export const escalationDmsTable = pgTable(
+  'escalation_dms',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runsTable.id, { onDelete: 'cascade' }),
+    round: integer('round').notNull(),
+    position: integer('position').notNull(),
+    channelId: text('channel_id').notNull(),
+    ts: text('ts').notNull(),
+    /** When the DM was edited to say paging stopped (its button removed). */
+    closedAt: at('closed_at'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.round, t.position] })],
+);
+
+/**
+ * Events for PagerDuty's Events API v2, one per run and action (trigger, acknowledge, resolve), sent
+ * in order and retried with backoff until PagerDuty takes them. The routing key is never stored.
+ */
+export const pagerdutyEventsTable = pgTable(
+  'pagerduty_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runsTable.id, { onDelete: 'cascade' }),
+    action: text('action').notNull(),
+    dedupKey: text('dedup_key').notNull(),
+    /** The environment variable holding the routing key, as the directory named it. */
+    routingKeyEnv: text('routing_key_env').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: at('next_attempt_at').notNull(),
+    claimedUntil: at('claimed_until'),
+    lastError: text('last_error'),
+    createdAt: at('created_at').notNull(),
+    sentAt: at('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('pagerduty_events_run_action').on(t.runId, t.action),
+    index('pagerduty_events_pending').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/**
+ * Rollback moments for an outside pager (hand_off effects), written with the command that caused
+ * them and read by the PagerDuty pass: the hand-off never waits for Slack work, nor for Slack.
+ */
+export const handOffsTable = pgTable(
+  'hand_offs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runsTable.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+    createdAt: at('created_at').notNull(),
+    doneAt: at('done_at'),
+  },
+  (t) => [index('hand_offs_pending').on(t.id).where(sql`${t.doneAt} is null`)],
+);

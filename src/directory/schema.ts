@@ -135,6 +135,25 @@ const escalationSchema = strictObject(
   'a mapping with timeout_minutes and rounds',
 ).prefault({});
 
+const pagerdutySchema = strictObject(
+  {
+    routing_key_env: z
+      .string({ error: 'must name an environment variable such as PAGERDUTY_ROUTING_KEY' })
+      .regex(/^PAGERDUTY_[A-Z0-9_]+$/, {
+        error:
+          'must name an environment variable starting with PAGERDUTY_ (the key itself never goes in this file)',
+      }),
+    trigger_on: z
+      .array(z.enum(['exhausted', 'rollback'], { error: 'must be exhausted or rollback' }))
+      .min(1, { error: 'must list exhausted, rollback or both' })
+      .default(['exhausted']),
+  },
+  'a mapping with routing_key_env and trigger_on',
+)
+  .transform((p) => ({ routingKeyEnv: p.routing_key_env, triggerOn: [...new Set(p.trigger_on)] }))
+  .nullable()
+  .default(null);
+
 /** The directory file as written (snake_case keys), turned into a normalised `Directory`. */
 export const directorySchema = z.preprocess(
   // An empty file is an empty directory.
@@ -146,8 +165,9 @@ export const directorySchema = z.preprocess(
       escalation: escalationSchema,
       admins: list(userRef, '[U0123ABCD]'),
       allow_self_approval: z.boolean({ error: 'must be true or false' }).default(false),
+      pagerduty: pagerdutySchema,
     },
-    'a mapping with roles, people, escalation, admins and allow_self_approval',
+    'a mapping with roles, people, escalation, admins, allow_self_approval and pagerduty',
   ).transform((file) => ({
     roles: Object.fromEntries(
       Object.entries(file.roles).map(([name, role]) => [
@@ -159,6 +179,8 @@ export const directorySchema = z.preprocess(
     escalation: { timeoutMinutes: file.escalation.timeout_minutes, rounds: file.escalation.rounds },
     admins: [...new Set(file.admins)],
     allowSelfApproval: file.allow_self_approval,
+    /** The PagerDuty hand-off, when the directory asks for one. */
+    pagerduty: file.pagerduty,
   })),
 );
 

@@ -78,6 +78,8 @@ export interface ActionInput {
   block_id?: string;
   type?: string;
   text?: string;
+  /** The user picked in a `users_select`. */
+  selected_user?: string;
 }
 
 export interface BlockActionsInput {
@@ -144,6 +146,7 @@ export function blockActionsBody(input: BlockActionsInput): string {
       block_id: action.block_id ?? nextId('b'),
       text: { type: 'plain_text', text: action.text ?? action.action_id, emoji: true },
       ...(action.value !== undefined ? { value: action.value } : {}),
+      ...(action.selected_user ? { selected_user: action.selected_user } : {}),
       action_ts: actionTs(),
     })),
   };

@@ -3,6 +3,7 @@
 import type { RunState, RunStatus } from '../runs/index.js';
 import type { ReportFacts, RunReportInput } from './report-facts.js';
 import { formatSpan, formatWhen, inlineCode, oneLine, plural, reasonOf, who } from './report-format.js';
+import { ownerLines } from './report-owners.js';
 
 const RESULT: Record<RunStatus, string> = {
   completed: '✅ completed',
@@ -37,7 +38,7 @@ export function runSection(facts: ReportFacts, heading: string): string[] {
       `- **Rollback:** started by ${who(state.rollback.by)} at ${formatWhen(state.rollback.at)}: ${reasonOf(state.rollback.reason)}`,
     );
   }
-  lines.push(...stepLines(facts));
+  lines.push(...ownerLines(facts), ...stepLines(facts));
   return lines;
 }
 

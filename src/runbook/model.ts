@@ -165,6 +165,20 @@ export interface FrontMatter {
   environment: string | null;
 }
 
+/** Who a phase or step belongs to, as the runbook names them. */
+export interface Owner {
+  /** What is owned. */
+  target: 'phase' | 'step';
+  /** Id of the phase or step. */
+  id: string;
+  /** The person or role as written (`@rmendes`, `Ingrid Solberg`, `SRE`). */
+  who: string;
+  /** Where it was written: the front matter's `owners` map, the heading, or the step's item. */
+  source: 'front_matter' | 'heading' | 'item';
+  /** Line of the heading or item. */
+  line: number;
+}
+
 /** A parsed runbook. */
 export interface Runbook {
   /** Front matter `title`, else the first heading when it is an H1, else the file name. */
@@ -183,6 +197,8 @@ export interface Runbook {
   approvals: Approval[];
   /** Placeholders the runbook uses. */
   placeholders: Placeholder[];
+  /** Owners of phases and steps (absent in run snapshots stored before owners existed). */
+  owners?: Owner[];
   /** What an author should fix. */
   diagnostics: Diagnostic[];
 }

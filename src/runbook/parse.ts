@@ -15,6 +15,7 @@ import type {
   Runbook,
   Step,
 } from './model.js';
+import { readOwners } from './owners.js';
 import { readPlaceholders } from './placeholders.js';
 import { collectHeadings, findTitleHeading, headingText } from './sections.js';
 import { readWait } from './waits.js';
@@ -52,6 +53,7 @@ export function parseRunbook(input: string, options: ParseOptions = {}): Runbook
   const escalationOrder = buildEscalationOrder(walked.escalation, contacts, report);
   const approvals = buildApprovals(walked, frontMatter, options, report);
   const placeholders = buildPlaceholders(steps, frontMatter, report);
+  const owners = readOwners(phases, steps, frontMatter.data, report);
 
   for (const fence of walked.unclosedFences) {
     report({
@@ -100,6 +102,7 @@ export function parseRunbook(input: string, options: ParseOptions = {}): Runbook
     escalationOrder,
     approvals,
     placeholders,
+    owners,
     diagnostics,
   };
 }

@@ -15,7 +15,16 @@ export interface RunbookSummary {
   waits: { step: string; minutes: number }[];
   commands: number;
   placeholders: string[];
+  /** Who owns which phase (and step), only when the runbook names owners. */
+  owners?: SummaryOwner[];
   diagnostics: Diagnostic[];
+}
+
+/** An owner as `check --json` prints it: the phase, the step when a step is owned, and who. */
+export interface SummaryOwner {
+  phase: string;
+  step?: string;
+  owner: string;
 }
 
 /** Builds the summary object that `deploybot check --json` prints for one runbook. */
@@ -33,5 +42,20 @@ export function buildSummary(runbook: Runbook): RunbookSummary {
     diagnostics: runbook.diagnostics,
   };
   if (runbook.escalationOrder) summary.escalationOrder = runbook.escalationOrder;
+  const owners = summaryOwners(runbook);
+  if (owners.length) summary.owners = owners;
   return summary;
+}
+
+function summaryOwners(runbook: Runbook): SummaryOwner[] {
+  return (runbook.owners ?? []).map((o) => {
+    if (o.target === 'phase')
+      return { phase: runbook.phases.find((p) => p.id === o.id)?.title ?? '', owner: o.who };
+    const step = runbook.steps.find((s) => s.id === o.id);
+    return {
+      phase: runbook.phases[step?.phaseIndex ?? -1]?.title ?? '',
+      step: step?.title ?? '',
+      owner: o.who,
+    };
+  });
 }

@@ -6,6 +6,8 @@ import type { RunState } from './model.js';
 import { refuseIfEnded } from './refusals.js';
 import { approve } from './transitions/approvals.js';
 import { abortRun, finishRun, settle } from './transitions/lifecycle.js';
+import { reassignOwner } from './transitions/owners.js';
+import { pageNextNow } from './transitions/page-next.js';
 import { acknowledge, escalationTimeout, startRollback } from './transitions/rollback.js';
 import {
   checkActionable,
@@ -50,10 +52,14 @@ function dispatch(draft: Draft, command: RunCommand): Outcome {
       return startRollback(draft, command.userId, command);
     case 'acknowledge':
       return acknowledge(draft, command);
+    case 'page_next':
+      return pageNextNow(draft, command);
     case 'abort':
       return abortRun(draft, command);
     case 'finish':
       return finishRun(draft, command);
+    case 'reassign_owner':
+      return reassignOwner(draft, command);
   }
 }
 

@@ -1,5 +1,5 @@
 // What can be asked of a run, what it records, and what the edges must do afterwards.
-import type { EscalationContact, EscalationPolicy, RunState } from './model.js';
+import type { EscalationContact, EscalationPolicy, RunOwner, RunState } from './model.js';
 
 /** A durable timer's payload: what to tell the run when it fires. */
 export type TimerPayload =
@@ -31,8 +31,10 @@ export type RunCommand =
     }
   | ({ type: 'start_rollback'; userId: string } & RollbackSetup)
   | { type: 'acknowledge'; userId: string }
+  | { type: 'page_next'; userId: string }
   | { type: 'abort'; userId: string; reason: string | null; isAdmin: boolean }
-  | { type: 'finish'; userId: string };
+  | { type: 'finish'; userId: string }
+  | { type: 'reassign_owner'; userId: string; targetId: string; ownerId: string };
 
 /** What starting a rollback needs from the edge: why, and who to page in which order. */
 export interface RollbackSetup {
@@ -50,6 +52,8 @@ export interface StartInput {
   params: Record<string, string>;
   /** Approvals needed per approval id (quorum); 1 where absent. */
   required?: Record<string, number>;
+  /** The runbook's owners, resolved by the edge, per phase or step id. */
+  owners?: Record<string, RunOwner>;
 }
 
 /** One entry of the audit trail. */
@@ -67,7 +71,8 @@ export type Notice =
   | { kind: 'phone_contacts'; contacts: { label: string; phone: string | null }[] }
   | { kind: 'escalation_acknowledged'; by: string }
   | { kind: 'escalation_exhausted'; rounds: number }
-  | { kind: 'run_finished'; status: RunState['status'] };
+  | { kind: 'run_finished'; status: RunState['status'] }
+  | { kind: 'owner_reassigned'; targetId: string; ownerId: string; by: string };
 
 /** Work for the edges, carried out after the state is committed. */
 export type RunEffect =
@@ -76,7 +81,23 @@ export type RunEffect =
   | { type: 'notify'; notice: Notice }
   | { type: 'dm_contact'; userId: string; contactIndex: number; round: number; rehearsal: boolean }
   | { type: 'set_timer'; key: string; dueAt: string; timer: TimerPayload }
-  | { type: 'cancel_timer'; key: string };
+  | { type: 'cancel_timer'; key: string }
+  /** Paging stopped (acknowledged, or the run ended): the DMs sent lose their buttons. */
+  | { type: 'close_pages' }
+  /** A moment an outside pager may care about (the edge decides, e.g. PagerDuty). */
+  | { type: 'hand_off'; event: 'rollback' | 'exhausted' | 'acknowledged' | 'ended' }
+  | EdgeEffect;
+
+/**
+ * Work the edges queue for a run outside the state machine (carried out by the same outbox and
+ * sync as the effects above; see src/slack/sync/carry-effects/).
+ */
+export type EdgeEffect =
+  | { type: 'share_report'; userId: string }
+  /** The run released its environment lock: offer it to the first start queued behind it. */
+  | { type: 'offer_queue'; runbookName: string; environment: string }
+  /** How an event for an outside pager went (said in the thread). */
+  | { type: 'pagerduty_notice'; action: string; ok: boolean; detail: string | null };
 
 /** Why a command was refused, in words for the person who asked. */
 export interface Refusal {

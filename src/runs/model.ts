@@ -79,6 +79,17 @@ export interface EscalationState {
   acknowledgedAt: string | null;
 }
 
+/** Who owns a phase or step in a run: the runbook's owner resolved at start, or a reassignment. */
+export interface RunOwner {
+  /** The person or role as the runbook names them, or the reassigned user's id. */
+  label: string;
+  /** The Slack user, or null when Slack cannot be told (a role the directory does not map). */
+  userId: string | null;
+  /** Who reassigned it, and when (null for the runbook's own owner). */
+  by: string | null;
+  at: string | null;
+}
+
 /** A run: everything the state machine decides from. */
 export interface RunState {
   id: string;
@@ -99,4 +110,6 @@ export interface RunState {
   rollback: { by: string; at: string; reason: string | null } | null;
   escalation: EscalationState | null;
   abort: { by: string; at: string; reason: string | null } | null;
+  /** Owners per phase or step id (absent for runs stored before owners existed). */
+  owners?: Record<string, RunOwner>;
 }

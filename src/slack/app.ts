@@ -10,6 +10,8 @@ import type { SlackContext } from './context.js';
 import { ACTIONS, VIEWS } from './ids.js';
 import { guardReceiver } from './ingress-guard.js';
 import { createRanItOpener, createRollbackOpener } from './listeners/actions/modal-actions.js';
+import { createOwnerSelectHandler } from './listeners/actions/owner-action.js';
+import { createQueueHandler, joinQueue, leaveQueue, startQueued } from './listeners/actions/queue-actions.js';
 import { createReportHandler } from './listeners/actions/report-action.js';
 import {
   abortCommand,
@@ -140,7 +142,15 @@ function register(app: App, ctx: SlackContext): void {
   button(ACTIONS.approve, createButtonHandler(ctx, approveCommand));
   button(ACTIONS.abort, createButtonHandler(ctx, abortCommand));
   button(ACTIONS.acknowledge, createButtonHandler(ctx, acknowledgeCommand));
+  button(
+    ACTIONS.pageNext,
+    createButtonHandler(ctx, async (_value, userId) => ({ type: 'page_next', userId })),
+  );
   button(ACTIONS.report, createReportHandler(ctx));
+  button(ACTIONS.reassignOwner, createOwnerSelectHandler(ctx) as never);
+  button(ACTIONS.queueJoin, createQueueHandler(ctx, joinQueue));
+  button(ACTIONS.queueStart, createQueueHandler(ctx, startQueued));
+  button(ACTIONS.queueCancel, createQueueHandler(ctx, leaveQueue));
   button(ACTIONS.stepRanIt, createRanItOpener(ctx) as never);
   button(ACTIONS.startRollback, createRollbackOpener(ctx) as never);
   app.view(VIEWS.ranIt, createRanItSubmission(ctx));

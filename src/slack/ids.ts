@@ -16,7 +16,12 @@ export const ACTIONS = {
   startRollback: 'run.start_rollback',
   abort: 'run.abort',
   acknowledge: 'escalation.acknowledge',
+  pageNext: 'escalation.page_next',
   report: 'run.report',
+  reassignOwner: 'owner.reassign',
+  queueJoin: 'queue.join',
+  queueStart: 'queue.start',
+  queueCancel: 'queue.cancel',
 } as const;
 
 /** One of the bot's action_ids. */

@@ -61,7 +61,9 @@ export async function executeCommand(
         events: result.events,
       }),
       ...deps.journal.effectWrites(tx, input.runId, result.effects, at),
-      ...(ACTIVE_STATUSES.includes(result.state.status) ? [] : [deps.locks.releaseWrite(tx, input.runId)]),
+      ...(ACTIVE_STATUSES.includes(result.state.status)
+        ? []
+        : deps.locks.releaseWrites(tx, { ...loaded.meta, environment: result.state.environment }, at)),
     ]);
     const run: LoadedRun = { ...loaded, state: result.state, version: loaded.version + 1, seenKey: false };
     return { ok: true, state: result.state, run, effects: result.effects, duplicate: false };

@@ -49,7 +49,9 @@ export async function fireDueTimers(deps: RunDeps, options: { batch?: number } =
           events: outcome.events,
         }),
         ...deps.journal.effectWrites(tx, runId, outcome.effects, at),
-        ...(ACTIVE_STATUSES.includes(outcome.state.status) ? [] : [deps.locks.releaseWrite(tx, runId)]),
+        ...(ACTIVE_STATUSES.includes(outcome.state.status)
+          ? []
+          : deps.locks.releaseWrites(tx, { ...loaded.meta, environment: outcome.state.environment }, at)),
       ]);
       return { key: timer.key, runId, effects: outcome.effects };
     });

@@ -4,7 +4,7 @@ import { desc, eq } from 'drizzle-orm';
 import { runbookSnapshotsTable, runsTable } from '../db/schema.js';
 import { executeWrites } from '../db/writes.js';
 import type { Runbook } from '../runbook/index.js';
-import { type RunEffect, type RunState, startRun } from '../runs/index.js';
+import { type RunEffect, type RunOwner, type RunState, startRun } from '../runs/index.js';
 import { formatTime, mention } from '../runs/refusals.js';
 import { escapeText } from '../slack/escape.js';
 import { inTransaction, type RunDeps } from './deps.js';
@@ -22,6 +22,8 @@ export interface StartRunInput {
   params: Record<string, string>;
   /** Approvals needed per approval id, when the directory asks for more than the runbook. */
   required?: Record<string, number>;
+  /** The runbook's owners, resolved to Slack users where possible. */
+  owners?: Record<string, RunOwner>;
   runId?: string;
 }
 
@@ -62,6 +64,7 @@ export async function startRunUseCase(deps: RunDeps, input: StartRunInput): Prom
         rehearsal: input.rehearsal,
         params: input.params,
         ...(input.required ? { required: input.required } : {}),
+        ...(input.owners ? { owners: input.owners } : {}),
       },
       now,
     );

@@ -11,6 +11,10 @@ export interface WorkerDeps {
   logger: Logger;
   queue: Pick<RunQueue, 'sync' | 'poll'>;
   pollMs: number;
+  /** Expires queue offers nobody took in time (their next offer goes to the outbox). */
+  expireOffers?: () => Promise<unknown>;
+  /** Sends PagerDuty events that are due (first tries and retries). */
+  flushPagerDuty?: (() => Promise<unknown>) | undefined;
 }
 
 /** Creates the loop; `tick()` runs one pass (tests call it directly with a moved clock). */
@@ -22,6 +26,8 @@ export function createBackgroundWorker(deps: WorkerDeps) {
   async function tick(): Promise<void> {
     try {
       const fired = await fireDueTimers(deps.runDeps);
+      await deps.expireOffers?.();
+      await deps.flushPagerDuty?.();
       await Promise.all([...new Set(fired.map((f) => f.runId))].map((runId) => deps.queue.sync(runId)));
       await deps.queue.poll();
     } catch (err) {

@@ -32,6 +32,7 @@ describe('configuration from the environment', () => {
       directoryOptional: true,
       logLevel: 'info',
       metrics: { port: null, host: '127.0.0.1', token: null },
+      pagerduty: { eventsUrl: 'https://events.pagerduty.com/v2/enqueue', keys: {} },
     });
   });
 
@@ -49,6 +50,22 @@ describe('configuration from the environment', () => {
         problems: ['METRICS_PORT must be a port number', 'METRICS_TOKEN must be at least 16 characters'],
       }),
     );
+  });
+
+  it('PagerDuty: the events URL, and only PAGERDUTY_* variables as routing keys', () => {
+    const config = loadConfig({
+      ...GOOD,
+      PAGERDUTY_EVENTS_URL: 'http://127.0.0.1:9/v2/enqueue',
+      PAGERDUTY_ROUTING_KEY: 'R0UTING',
+      OTHER_SECRET: 'x',
+    });
+    expect(config.pagerduty).toEqual({
+      eventsUrl: 'http://127.0.0.1:9/v2/enqueue',
+      keys: { PAGERDUTY_ROUTING_KEY: 'R0UTING' },
+    });
+    expect(problemsOf({ ...GOOD, PAGERDUTY_EVENTS_URL: 'not a url' })).toEqual([
+      'PAGERDUTY_EVENTS_URL must be an http(s) URL',
+    ]);
   });
 
   it('DATABASE_URL selects Postgres; SLACK_API_URL works with or without a trailing slash', () => {

@@ -67,6 +67,7 @@ describe('loadDirectory', () => {
       escalation: { timeoutMinutes: 5, rounds: 2 },
       admins: ['U0ADMIN1'],
       allowSelfApproval: false,
+      pagerduty: null,
     });
   });
 
@@ -92,7 +93,25 @@ describe('loadDirectory', () => {
       escalation: { timeoutMinutes: 5, rounds: 1 },
       admins: [],
       allowSelfApproval: false,
+      pagerduty: null,
     });
+  });
+
+  it('reads the PagerDuty hand-off: the variable that holds the routing key, and when to trigger', async () => {
+    const directory = directoryOf(
+      await load('pagerduty:\n  routing_key_env: PAGERDUTY_PAYMENTS\n  trigger_on: [rollback, exhausted]\n'),
+    );
+    expect(directory.pagerduty).toEqual({
+      routingKeyEnv: 'PAGERDUTY_PAYMENTS',
+      triggerOn: ['rollback', 'exhausted'],
+    });
+    expect(
+      directoryOf(await load('pagerduty:\n  routing_key_env: PAGERDUTY_KEY\n')).pagerduty?.triggerOn,
+    ).toEqual(['exhausted']);
+    const bad = await load('pagerduty:\n  routing_key_env: R0UTINGKEY123\n  trigger_on: [sometimes]\n');
+    expect(bad.ok).toBe(false);
+    expect(JSON.stringify(bad)).toContain('must name an environment variable starting with PAGERDUTY_');
+    expect(JSON.stringify(bad)).toContain('must be exhausted or rollback');
   });
 
   it('accepts a role given as a bare list of users', async () => {

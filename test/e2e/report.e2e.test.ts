@@ -66,6 +66,30 @@ describe('the run report', () => {
     expect(JSON.stringify(posted)).not.toContain('<@');
   });
 
+  it('Report clicked twice at once, and again later: the report is posted once', async () => {
+    const parent = h.parent();
+    const report = buttonsOf(parent).find((b) => b.actionId === ACTIONS.report);
+    if (!parent || !report) throw new Error('no Report button on the parent message');
+    const where = { channel: parent.channel, ts: parent.ts };
+    // Two clicks in flight together (a double click, or two replicas each handling one).
+    const first = h.clickBody(report, 'U0CAROL', where);
+    const second = h.clickBody(report, 'U0DAVE', where);
+    await h.send([first.body, second.body]);
+    const reports = () => h.thread().filter((m) => m.text.startsWith('📄 Run report'));
+    expect(reports()).toHaveLength(1);
+    expect(h.slack.callsTo('files.getUploadURLExternal')).toHaveLength(1);
+    const told = [...first.replies(), ...second.replies()].map((r) => String(r.body.text));
+    expect(told).toEqual([
+      expect.stringMatching(
+        /^The report is already in the thread \(asked for by <@U0(CAROL|DAVE)> at \d\d:\d\d UTC\)\.$/,
+      ),
+    ]);
+    const again = await h.click(report, 'U0ERIN', where);
+    expect(again.replies.map((r) => r.body.text)).toEqual([expect.stringMatching(/^The report is already/)]);
+    await h.restart();
+    expect(reports()).toHaveLength(1);
+  });
+
   it('/deploy status <run> of an aborted run answers with the report', async () => {
     const { replies } = await h.command(`status ${runId}`, 'U0DAVE');
     expect(replies).toHaveLength(1);

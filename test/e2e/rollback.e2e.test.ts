@@ -210,9 +210,18 @@ describe('rollback and escalation', () => {
     await elapse(h, 5);
     expect(pagedUsers(h, channel)).toEqual(['U0INGRID', 'U0RAFAEL']);
     // Ingrid's page timed out, but she was paged: her acknowledgement counts and stops the chain.
+    const rafaelPage = structuredClone(lastPage(h, 'U0RAFAEL', channel));
     expect((await acknowledge(h, 'U0INGRID', channel)).replies).toEqual([]);
     expect(notices(channel, '✅')).toEqual(['✅ <@U0INGRID> acknowledged the page and is on it.']);
-    const second = await acknowledge(h, 'U0RAFAEL', channel);
+    // Every page of the run now says who acknowledged, without a button.
+    for (const user of ['U0INGRID', 'U0RAFAEL']) {
+      expect(buttonsOf(lastPage(h, user, channel))).toEqual([]);
+      expect(pageText(user, channel)).toMatch(
+        /✅ <@U0INGRID> acknowledged the rollback of .* at \d\d:\d\d UTC/,
+      );
+    }
+    // A click on Rafael's page as it was (a client that had not refreshed yet) is told who was first.
+    const second = await acknowledge(h, 'U0RAFAEL', channel, rafaelPage);
     expect(second.replies.map((r) => r.body.text)).toEqual([
       expect.stringMatching(/^already acknowledged by <@U0INGRID> at \d\d:\d\d UTC$/),
     ]);

@@ -38,6 +38,7 @@ describe('escalation', () => {
             dueAt: at(minute + 5),
             timer: { kind: 'escalation', round: next.round, contactIndex: next.contactIndex },
           },
+          { type: 'render_run' },
         ]);
         expect(result.events).toEqual([
           { type: 'page_timed_out', actor: null, data: { round, contactIndex } },
@@ -72,6 +73,7 @@ describe('escalation', () => {
     expect(last.effects).toEqual([
       { type: 'notify', notice: { kind: 'escalation_exhausted', rounds } },
       { type: 'render_run' },
+      { type: 'hand_off', event: 'exhausted' },
     ]);
     expect(last.events.at(-1)).toEqual({
       type: 'escalation_exhausted',
@@ -116,6 +118,8 @@ describe('acknowledgement', () => {
       { type: 'cancel_timer', key: 'escalation:run-1:0:2' },
       { type: 'notify', notice: { kind: 'escalation_acknowledged', by: userId } },
       { type: 'render_run' },
+      { type: 'close_pages' },
+      { type: 'hand_off', event: 'acknowledged' },
     ]);
     expect(ack.events).toEqual([{ type: 'escalation_acknowledged', actor: userId, data: {} }]);
     expect(run.state.escalation).toMatchObject({
@@ -168,6 +172,8 @@ describe('acknowledgement', () => {
     expect(ack.effects).toEqual([
       { type: 'notify', notice: { kind: 'escalation_acknowledged', by: 'UONCALL' } },
       { type: 'render_run' },
+      { type: 'close_pages' },
+      { type: 'hand_off', event: 'acknowledged' },
     ]);
     expect(run.state.escalation).toMatchObject({
       status: 'acknowledged',
@@ -212,5 +218,40 @@ describe('rehearsal', () => {
       rehearsal: true,
     });
     expect(started.effects.filter((e) => e.type === 'dm_contact')).toHaveLength(1);
+  });
+});
+
+describe('Page next now', () => {
+  it('the rollback’s driver pages the next contact at once; the old timer is cancelled, a new one set', () => {
+    const { run } = rollingBack(2);
+    run.clock.advanceMinutes(1);
+    const skipped = run.ok({ type: 'page_next', userId: 'UROLL' });
+    expect(skipped.effects).toEqual([
+      { type: 'cancel_timer', key: 'escalation:run-1:0:0' },
+      { type: 'dm_contact', userId: 'UINGRID', contactIndex: 2, round: 0, rehearsal: false },
+      {
+        type: 'set_timer',
+        key: 'escalation:run-1:0:2',
+        dueAt: at(8),
+        timer: { kind: 'escalation', round: 0, contactIndex: 2 },
+      },
+      { type: 'render_run' },
+    ]);
+    expect(skipped.events[0]).toEqual({
+      type: 'page_skipped',
+      actor: 'UROLL',
+      data: { round: 0, contactIndex: 0 },
+    });
+    // The skipped page's timer firing later changes nothing.
+    run.clock.advanceMinutes(5);
+    expect(run.ok(escalationTimer(0, 0)).effects).toEqual([]);
+  });
+
+  it('only the rollback’s driver or the run’s starter; not once paging stopped', () => {
+    const { run } = rollingBack(1);
+    expect(run.no({ type: 'page_next', userId: 'USOMEONE' }).code).toBe('run.not_driver');
+    run.ok({ type: 'page_next', userId: STARTER });
+    run.ok({ type: 'acknowledge', userId: 'UINGRID' });
+    expect(run.no({ type: 'page_next', userId: 'UROLL' }).code).toBe('run.not_paging');
   });
 });

@@ -76,7 +76,9 @@ describe('completion', () => {
     expect(last.effects).toEqual([
       { type: 'render_run' },
       { type: 'cancel_timer', key: 'escalation:run-1:0:0' },
+      { type: 'close_pages' },
       { type: 'notify', notice: { kind: 'run_finished', status: 'rolled_back' } },
+      { type: 'hand_off', event: 'ended' },
     ]);
   });
 

@@ -9,6 +9,7 @@ describe('starting a rollback', () => {
     expect(started.effects).toEqual([
       { type: 'notify', notice: { kind: 'rollback_started', by: 'UROLL', reason: '5xx above 2%' } },
       { type: 'render_run' },
+      { type: 'hand_off', event: 'rollback' },
       {
         type: 'notify',
         notice: { kind: 'phone_contacts', contacts: [{ label: 'DBA secondary', phone: '+55 11 5555 0190' }] },

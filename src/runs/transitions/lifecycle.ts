@@ -34,6 +34,7 @@ export function startRun(runbook: Runbook, input: StartInput, now: Date): Extrac
     rollback: null,
     escalation: null,
     abort: null,
+    owners: { ...input.owners },
   };
   const draft = createDraft(runbook, state, now);
   record(draft, 'run_started', input.starterId, {
@@ -90,6 +91,7 @@ function end(draft: Draft, status: RunStatus): void {
   }
   effect(draft, { type: 'notify', notice: { kind: 'run_finished', status } });
   effect(draft, { type: 'render_run' });
+  if (state.escalation) effect(draft, { type: 'hand_off', event: 'ended' });
 }
 
 /**

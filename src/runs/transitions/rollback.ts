@@ -20,6 +20,7 @@ export function startRollback(draft: Draft, userId: string, setup: RollbackSetup
   record(draft, 'rollback_started', userId, { reason: setup.reason });
   effect(draft, { type: 'notify', notice: { kind: 'rollback_started', by: userId, reason: setup.reason } });
   effect(draft, { type: 'render_run' });
+  effect(draft, { type: 'hand_off', event: 'rollback' });
   state.escalation = {
     status: 'paging',
     policy: { timeoutMinutes: setup.policy.timeoutMinutes, rounds: Math.max(1, setup.policy.rounds) },
@@ -43,7 +44,7 @@ export function startRollback(draft: Draft, userId: string, setup: RollbackSetup
 }
 
 /** Pages the next contact Slack can reach after `after` in `round`, going on to later rounds. */
-function pageNext(draft: Draft, round: number, after: number): void {
+export function pageNext(draft: Draft, round: number, after: number): void {
   const escalation = draft.state.escalation;
   if (!escalation) return;
   const { contacts, policy } = escalation;
@@ -59,6 +60,7 @@ function pageNext(draft: Draft, round: number, after: number): void {
   record(draft, 'escalation_exhausted', null, { rounds: policy.rounds, pages: escalation.pages.length });
   effect(draft, { type: 'notify', notice: { kind: 'escalation_exhausted', rounds: policy.rounds } });
   effect(draft, { type: 'render_run' });
+  effect(draft, { type: 'hand_off', event: 'exhausted' });
 }
 
 function page(draft: Draft, round: number, contactIndex: number): void {
@@ -83,6 +85,8 @@ function page(draft: Draft, round: number, contactIndex: number): void {
     dueAt,
     timer: { kind: 'escalation', round, contactIndex },
   });
+  // The thread's live view says who is paged now and who is next.
+  effect(draft, { type: 'render_run' });
 }
 
 /** An escalation timer fired: page the next contact, unless someone acknowledged or it is stale. */
@@ -123,6 +127,8 @@ export function acknowledge(draft: Draft, command: Extract<RunCommand, { type: '
   record(draft, 'escalation_acknowledged', command.userId);
   effect(draft, { type: 'notify', notice: { kind: 'escalation_acknowledged', by: command.userId } });
   effect(draft, { type: 'render_run' });
+  effect(draft, { type: 'close_pages' });
+  effect(draft, { type: 'hand_off', event: 'acknowledged' });
   return null;
 }
 
@@ -137,4 +143,5 @@ export function cancelEscalation(draft: Draft): void {
       key: escalationTimerKey(draft.state.id, last.round, last.contactIndex),
     });
   escalation.status = 'cancelled';
+  effect(draft, { type: 'close_pages' });
 }

@@ -18,6 +18,7 @@ import { buildSlotItem } from './gate-blocks.js';
 import { LIMITS, truncateMrkdwn } from './limits.js';
 import { abortLine, paramsLine, rollbackLines, waitLines } from './parent-details.js';
 import { waitingRoles } from './phase-note.js';
+import { queueBlock } from './queue-blocks.js';
 import { isActive, type RenderedMessage, type RunView, valuesOf } from './run-view.js';
 
 const MAX_SLOTS = 5;
@@ -45,6 +46,8 @@ export function buildParentMessage(view: RunView): RenderedMessage {
   if (rollback.length) blocks.push(section(rollback.join('\n'), id('r')));
   const abort = abortLine(view);
   if (abort) blocks.push(section(abort, id('x')));
+  const queued = isActive(view) ? queueBlock(view.queue, id('q')) : null;
+  if (queued) blocks.push(queued);
   blocks.push(actions(runButtons(view), id('a')));
   const text = `${status.emoji} ${escapeText(title)}: ${status.label}${rehearsal} · ${done}/${total} steps done`;
   return stampBlockIds({ text: truncateMrkdwn(text, LIMITS.fallbackText), blocks });

@@ -13,9 +13,11 @@ import {
 import { escapeText } from '../escape.js';
 import { stampBlockIds } from './block-ids.js';
 import { context, header } from './elements.js';
+import { buildEscalationBlocks, ESCALATION_ROOM } from './escalation-blocks.js';
 import { formatTime } from './format.js';
 import { buildGateUnit } from './gate-blocks.js';
 import { LIMITS, packUnits, type Size, truncateMrkdwn, type Unit } from './limits.js';
+import { buildOwnerBlock, OWNER_TEXT_MAX } from './owner-blocks.js';
 import { describePhase } from './phase-note.js';
 import { isActive, type RenderedMessage, type RunView, valuesOf } from './run-view.js';
 import { buildStepUnit } from './step-blocks.js';
@@ -32,7 +34,13 @@ export function buildPhaseMessages(view: RunView, phaseIndex: number): RenderedM
   const phase = view.runbook.phases[phaseIndex];
   if (!phase) throw new RangeError(`phase ${phaseIndex} is not in runbook ${view.runbookName}`);
   const collapsed = phase.rollback && !isRollingBack(view.state);
-  const parts = collapsed ? [[]] : packUnits(unitsOf(view, phase), BUDGET);
+  const owner = collapsed ? null : buildOwnerBlock(view, phase);
+  const live = collapsed ? [] : buildEscalationBlocks(view, phaseIndex);
+  const budget = {
+    blocks: BUDGET.blocks - (owner ? 1 : 0) - (live.length ? ESCALATION_ROOM.blocks : 0),
+    chars: BUDGET.chars - (owner ? OWNER_TEXT_MAX : 0) - (live.length ? ESCALATION_ROOM.chars : 0),
+  };
+  const parts = collapsed ? [[]] : packUnits(unitsOf(view, phase), budget);
   return parts.map((blocks, k) => {
     const part = parts.length > 1 ? { index: k, count: parts.length } : null;
     const title = titleOf(view, phase, collapsed);
@@ -48,6 +56,8 @@ export function buildPhaseMessages(view: RunView, phaseIndex: number): RenderedM
       blocks: [
         header(heading, `${phase.id}:h${k}`),
         context(truncateMrkdwn(note, HEAD_CONTEXT), `${phase.id}:c${k}`),
+        ...(owner && k === 0 ? [owner] : []),
+        ...(k === 0 ? live : []),
         ...blocks,
       ],
     });

@@ -2,6 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Runbook } from '../../runbook/index.js';
 import { ACTIVE_STATUSES, type RunState } from '../../runs/index.js';
+import type { QueuedStart } from './queue-blocks.js';
 
 /** Everything a run's messages are rendered from. Rendering is a pure function of it. */
 export interface RunView {
@@ -18,6 +19,8 @@ export interface RunView {
   /** Revision of the run's state; block_ids change with it so Slack re-renders every block. */
   version: number;
   now: Date;
+  /** Starts queued behind the run's environment lock, first first (see queue-blocks.ts). */
+  queue?: QueuedStart[];
 }
 
 /** A message ready for `chat.postMessage` / `chat.update` (both fields, always). */

@@ -31,6 +31,12 @@ export function buildNotice(notice: Notice, runbook: Runbook, state: RunState): 
       return {
         text: `⚠️ Nobody acknowledged the page after ${notice.rounds} round${notice.rounds === 1 ? '' : 's'} of escalation.`,
       };
+    case 'owner_reassigned': {
+      const phase = runbook.phases.find((p) => p.id === notice.targetId);
+      const step = runbook.steps.find((s) => s.id === notice.targetId);
+      const what = phase ? `*${esc(phase.title)}*` : `“${esc(step?.title ?? 'a step')}”`;
+      return { text: `👤 ${who(notice.ownerId)} now owns ${what} (reassigned by ${who(notice.by)}).` };
+    }
     case 'run_finished': {
       const words: Record<string, string> = {
         completed: '✅ Run completed.',

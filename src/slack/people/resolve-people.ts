@@ -5,6 +5,7 @@ import { findPerson, findRole } from '../../directory/schema.js';
 import type { Contact, Runbook } from '../../runbook/index.js';
 import type { EscalationContact, EscalationPolicy } from '../../runs/index.js';
 import type { SlackWriter } from '../outbound/slack-writer.js';
+import { resolveOwners } from './resolve-owners.js';
 
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
@@ -121,7 +122,10 @@ export function createPeopleResolver(writer: SlackWriter, getDirectory: () => Di
     );
   }
 
-  return { approversOf, escalationContacts, escalationPolicy, quorum };
+  /** The runbook's owners as Slack users where they can be found. */
+  const owners = (runbook: Runbook) => resolveOwners(runbook, getDirectory(), byEmail);
+
+  return { approversOf, escalationContacts, escalationPolicy, quorum, owners };
 }
 
 /** The resolver's type. */

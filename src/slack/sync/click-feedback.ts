@@ -7,7 +7,7 @@ import type { SlackMessagesRepository, StoredMessage } from '../../db/slack-mess
 import type { Clock } from '../../shared/clock.js';
 import type { SlackWriter } from '../outbound/slack-writer.js';
 import type { MessageWrites } from './message-writes.js';
-import { renderStored } from './render-run.js';
+import { renderStored, type ViewExtras } from './render-run.js';
 import { buildAcknowledgedDm } from './send-dm.js';
 import { PRIORITY } from './update-budget.js';
 
@@ -24,6 +24,8 @@ export interface ClickFeedbackDeps {
   writer: SlackWriter;
   clock: Clock;
   logger: Logger;
+  /** What the parent shows besides the run's state (the queue behind it). */
+  viewExtras?: (loaded: LoadedRun) => Promise<ViewExtras>;
 }
 
 /** Creates the feedback path. */
@@ -47,7 +49,8 @@ export function createClickFeedback(deps: ClickFeedbackDeps) {
       try {
         const stored = await storedAt(run.meta.id, origin);
         if (!stored) return;
-        const content = renderStored(run, deps.clock.now(), stored);
+        const extras = stored.kind === 'parent' ? ((await deps.viewExtras?.(run)) ?? {}) : {};
+        const content = renderStored(run, deps.clock.now(), stored, extras);
         await deps.writes.write(stored, content, run.version, {
           priority: PRIORITY.clicked,
           responseUrl: origin.responseUrl,

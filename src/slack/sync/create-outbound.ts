@@ -6,15 +6,17 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import type { Database } from '../../db/client.js';
 import { createOutboxRepository } from '../../db/outbox.repository.js';
-import { createRunsRepository } from '../../db/runs.repository.js';
+import { createRunsRepository, type LoadedRun } from '../../db/runs.repository.js';
 import { createSlackMessagesRepository } from '../../db/slack-messages.repository.js';
 import { countPages } from '../../metrics/instrument.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import type { Clock } from '../../shared/clock.js';
 import { toSlackLogger } from '../../shared/logger.js';
 import { createSlackWriter, type WriterTiming } from '../outbound/slack-writer.js';
+import type { CarryEffect } from './carry-effects/index.js';
 import { createClickFeedback } from './click-feedback.js';
 import { createMessageWrites } from './message-writes.js';
+import type { ViewExtras } from './render-run.js';
 import { createRunQueue } from './run-queue.js';
 import { createDmSender } from './send-dm.js';
 import { createUpdateBudget } from './update-budget.js';
@@ -39,6 +41,12 @@ export function createOutbound(input: {
   timing: WriterTiming;
   metrics: Metrics;
   workerId?: string;
+  /** Stores where each escalation DM went (so an acknowledgement can edit them all). */
+  rememberDm?: Parameters<typeof createDmSender>[1];
+  /** Carries out the effects sync does not know itself (reports, queue offers, pages, PagerDuty). */
+  carry?: CarryEffect;
+  /** What the messages show besides the run's state (the queue behind it). */
+  viewExtras?: (loaded: LoadedRun) => Promise<ViewExtras>;
 }) {
   const { config, db, logger, clock } = input;
   const client = new WebClient(config.slack.botToken, slackClientOptions(config, logger));
@@ -65,10 +73,19 @@ export function createOutbound(input: {
     logger,
     clock,
     workerId: input.workerId ?? randomUUID(),
-    sendDm: countPages(createDmSender(writer), input.metrics),
+    sendDm: countPages(createDmSender(writer, input.rememberDm), input.metrics),
+    ...(input.carry ? { carry: input.carry } : {}),
+    ...(input.viewExtras ? { viewExtras: input.viewExtras } : {}),
   });
   kickAgain = (runId) => queue.catchUp([runId]);
-  const feedback = createClickFeedback({ messages, writes, writer, clock, logger });
+  const feedback = createClickFeedback({
+    messages,
+    writes,
+    writer,
+    clock,
+    logger,
+    ...(input.viewExtras ? { viewExtras: input.viewExtras } : {}),
+  });
   return { client, writer, budget, writes, queue, feedback };
 }
 

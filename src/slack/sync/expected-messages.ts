@@ -1,10 +1,10 @@
 // What every posted message should show: the render of its run's committed state. Benches and
 // tests compare it with what Slack holds; operators can use it to audit a thread.
 import type { Database } from '../../db/client.js';
-import { createRunsRepository } from '../../db/runs.repository.js';
+import { createRunsRepository, type LoadedRun } from '../../db/runs.repository.js';
 import { slackMessagesTable } from '../../db/schema.js';
 import type { MessageContent } from '../outbound/slack-writer.js';
-import { renderStored } from './render-run.js';
+import { renderStored, type ViewExtras } from './render-run.js';
 
 /** One posted message and the content it should show. */
 export interface ExpectedMessage {
@@ -15,7 +15,11 @@ export interface ExpectedMessage {
 }
 
 /** Every stored message of every run, rendered from the committed state at `now`. */
-export async function loadExpectedMessages(db: Database, now: Date): Promise<ExpectedMessage[]> {
+export async function loadExpectedMessages(
+  db: Database,
+  now: Date,
+  viewExtras: (loaded: LoadedRun) => Promise<ViewExtras> = async () => ({}),
+): Promise<ExpectedMessage[]> {
   const runs = createRunsRepository();
   const stored = await db.select().from(slackMessagesTable);
   const byRun = new Map<string, typeof stored>();
@@ -24,8 +28,9 @@ export async function loadExpectedMessages(db: Database, now: Date): Promise<Exp
   for (const [runId, messages] of byRun) {
     const loaded = await runs.loadRun(db, runId);
     if (!loaded) continue;
+    const extras = await viewExtras(loaded);
     for (const m of messages)
-      expected.push({ runId, channel: m.channelId, ts: m.ts, content: renderStored(loaded, now, m) });
+      expected.push({ runId, channel: m.channelId, ts: m.ts, content: renderStored(loaded, now, m, extras) });
   }
   return expected;
 }

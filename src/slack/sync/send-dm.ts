@@ -48,8 +48,16 @@ export function buildEscalationDm(
   };
 }
 
-/** Creates the DM sender; DM channels are cached per user (they never change). */
-export function createDmSender(writer: SlackWriter) {
+/** Creates the DM sender; DM channels are cached per user (they never change). `remember` stores where each page went. */
+export function createDmSender(
+  writer: SlackWriter,
+  remember?: (
+    runId: string,
+    round: number,
+    contactIndex: number,
+    at: { channel: string; ts: string },
+  ) => Promise<void>,
+) {
   const channels = new Map<string, string>();
   return async (
     loaded: LoadedRun,
@@ -62,7 +70,8 @@ export function createDmSender(writer: SlackWriter) {
       channel = opened.channel?.id ?? effect.userId;
       channels.set(effect.userId, channel);
     }
-    await writer.post(channel, buildEscalationDm(loaded, effect, threadLink));
+    const posted = await writer.post(channel, buildEscalationDm(loaded, effect, threadLink));
+    await remember?.(loaded.meta.id, effect.round, effect.contactIndex, posted);
   };
 }
 

@@ -11,8 +11,9 @@ import { ACTIVE_STATUSES, type RunEffect } from '../../runs/index.js';
 import type { Clock } from '../../shared/clock.js';
 import { buildNotice } from '../notices/build-notice.js';
 import type { MessageContent, SlackWriter } from '../outbound/slack-writer.js';
+import type { CarryEffect } from './carry-effects/index.js';
 import { hashOf, type MessageWrites } from './message-writes.js';
-import { renderParent, renderPhase, renderStored } from './render-run.js';
+import { renderParent, renderPhase, renderStored, type ViewExtras } from './render-run.js';
 import { PRIORITY } from './update-budget.js';
 
 /** What sync needs. */
@@ -27,6 +28,17 @@ export interface SyncDeps {
   clock: Clock;
   workerId: string;
   sendDm(loaded: LoadedRun, effect: Extract<RunEffect, { type: 'dm_contact' }>, link: string): Promise<void>;
+  /** Carries out the effects of carry-effects/ (reports, queue offers, pages, PagerDuty). */
+  carry?: CarryEffect;
+  /** More of what the renderers show that is not the run's own state (the queue behind it). */
+  viewExtras?: (loaded: LoadedRun) => Promise<ViewExtras>;
+}
+
+/** A run as the renderers see it at one moment. */
+interface At {
+  loaded: LoadedRun;
+  now: Date;
+  extras: ViewExtras;
 }
 
 /** Options of one sync. */
@@ -82,16 +94,16 @@ async function syncOnce(
   try {
     const loaded = options.loaded ?? (await deps.runs.loadRun(deps.db, runId));
     if (!loaded) return;
-    const now = deps.clock.now();
+    const at: At = { loaded, now: deps.clock.now(), extras: (await deps.viewExtras?.(loaded)) ?? {} };
     const stored = await deps.messages.forRun(runId);
-    const parent = await ensureParent(deps, loaded, now, stored);
+    const parent = await ensureParent(deps, at, stored);
     let dirty = options.refresh;
     for (const item of items) {
-      dirty = (await carryOut(deps, loaded, now, stored, parent, item.effect)) || dirty;
+      dirty = (await carryOut(deps, at, stored, parent, item.effect)) || dirty;
       await deps.outbox.markDone([item.id], deps.clock.now());
       done.add(item.id);
     }
-    if (dirty) await refresh(deps, { loaded, now, urgent: options.urgent }, stored, parent);
+    if (dirty) await refresh(deps, at, options.urgent, stored, parent);
     if (!ACTIVE_STATUSES.includes(loaded.state.status) && items.length === 0) deps.writes.forgetRun(runId);
   } catch (error) {
     await failed(
@@ -106,15 +118,15 @@ async function syncOnce(
 /** Carries out one effect; true when the run's messages need a refresh. */
 async function carryOut(
   deps: SyncDeps,
-  loaded: LoadedRun,
-  now: Date,
+  at: At,
   stored: StoredMessage[],
   parent: StoredMessage,
   effect: RunEffect,
 ): Promise<boolean> {
+  const { loaded } = at;
   if (effect.type === 'render_run') return true;
   if (effect.type === 'post_phase') {
-    await ensurePhase(deps, loaded, now, stored, parent, effect.phaseIndex);
+    await ensurePhase(deps, at, stored, parent, effect.phaseIndex);
     return true;
   }
   if (effect.type === 'notify') {
@@ -122,6 +134,8 @@ async function carryOut(
     if (notice) await deps.writer.post(parent.channelId, notice, parent.ts);
   } else if (effect.type === 'dm_contact') {
     await deps.sendDm(loaded, effect, await threadLink(deps, parent));
+  } else if (deps.carry) {
+    await deps.carry(loaded, effect, parent);
   }
   return false;
 }
@@ -167,15 +181,11 @@ async function threadLink(deps: SyncDeps, parent: StoredMessage): Promise<string
   return `https://slack.com/app_redirect?channel=${parent.channelId}&message_ts=${parent.ts}`;
 }
 
-async function ensureParent(
-  deps: SyncDeps,
-  loaded: LoadedRun,
-  now: Date,
-  stored: StoredMessage[],
-): Promise<StoredMessage> {
+async function ensureParent(deps: SyncDeps, at: At, stored: StoredMessage[]): Promise<StoredMessage> {
+  const { loaded } = at;
   const existing = stored.find((m) => m.kind === 'parent');
   if (existing) return existing;
-  const content = renderParent(loaded, now);
+  const content = renderParent(loaded, at.now, at.extras);
   const posted = await deps.writer.post(loaded.meta.channelId, content);
   return remember(deps, loaded, stored, { kind: 'parent', phaseIndex: -1, part: 0 }, posted, content);
 }
@@ -205,13 +215,13 @@ async function remember(
 
 async function ensurePhase(
   deps: SyncDeps,
-  loaded: LoadedRun,
-  now: Date,
+  at: At,
   stored: StoredMessage[],
   parent: StoredMessage,
   phaseIndex: number,
 ): Promise<void> {
-  const parts = renderPhase(loaded, now, phaseIndex);
+  const { loaded } = at;
+  const parts = renderPhase(loaded, at.now, phaseIndex, at.extras);
   for (const [part, content] of parts.entries()) {
     if (stored.some((m) => m.kind === 'phase' && m.phaseIndex === phaseIndex && m.part === part)) continue;
     const posted = await deps.writer.post(parent.channelId, content, parent.ts);
@@ -225,7 +235,8 @@ async function ensurePhase(
  */
 async function refresh(
   deps: SyncDeps,
-  at: { loaded: LoadedRun; now: Date; urgent: boolean },
+  at: At,
+  urgent: boolean,
   stored: StoredMessage[],
   parent: StoredMessage,
 ): Promise<void> {
@@ -234,13 +245,13 @@ async function refresh(
   for (const phaseIndex of phases) {
     const posted = stored.filter((m) => m.kind === 'phase' && m.phaseIndex === phaseIndex).length;
     // A phase that grew past its messages gets the missing parts posted.
-    if (renderPhase(loaded, now, phaseIndex).length > posted)
-      await ensurePhase(deps, loaded, now, stored, parent, phaseIndex);
+    if (renderPhase(loaded, now, phaseIndex, at.extras).length > posted)
+      await ensurePhase(deps, at, stored, parent, phaseIndex);
   }
   await Promise.all(
     stored.map((message) =>
-      deps.writes.write(message, renderStored(loaded, now, message), loaded.version, {
-        priority: at.urgent ? PRIORITY.clicked : message.kind === 'parent' ? PRIORITY.parent : PRIORITY.other,
+      deps.writes.write(message, renderStored(loaded, now, message, at.extras), loaded.version, {
+        priority: urgent ? PRIORITY.clicked : message.kind === 'parent' ? PRIORITY.parent : PRIORITY.other,
       }),
     ),
   );

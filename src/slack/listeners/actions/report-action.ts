@@ -1,12 +1,12 @@
-// The Report button of a finished run: ack, build the report from the database, and put it in the
-// run's thread (a Markdown file, or messages when Slack refuses the upload). Nothing about the run
-// changes, so no command is applied; problems are answered privately to whoever clicked.
+// The Report button of a finished run: ack, then queue the report once per run (the sync builds it
+// from the database and puts it in the run's thread: a Markdown file, or messages when Slack refuses
+// the upload). A repeated click, or a second replica, is told it is already there.
 
-import { loadRunReport } from '../../../report/load-report.js';
 import { ACTIVE_STATUSES } from '../../../runs/index.js';
+import { formatTime, mention } from '../../../runs/refusals.js';
+import { requestReport } from '../../../usecases/request-report.js';
 import type { SlackContext } from '../../context.js';
 import { decodeValue } from '../../ids.js';
-import { shareReport } from '../../outbound/share-report.js';
 import type { ButtonArgs } from './run-actions.js';
 
 /** The listener of the Report button. */
@@ -25,11 +25,14 @@ export function createReportHandler(ctx: SlackContext) {
       if ((ACTIVE_STATUSES as readonly string[]).includes(run.status)) {
         return void (await tell('The report is ready once the run has finished or been aborted.'));
       }
-      const report = await loadRunReport(ctx.runDeps, ctx.catalog, run.id);
-      if (!report) return void (await tell('This run no longer exists.'));
-      // The parent message is where the button sits; its stored ts is the thread, whatever the click says.
-      const threadTs = run.parentTs ?? body.message?.ts ?? null;
-      await shareReport(ctx.writer, ctx.logger, report, { channel: run.channelId, threadTs });
+      // Once per run, whoever clicks and however often: the sync posts it in the thread.
+      const asked = await requestReport(ctx.runDeps, run.id, body.user.id);
+      if (!asked.first) {
+        return void (await tell(
+          `The report is already in the thread (asked for by ${mention(asked.by)} at ${formatTime(asked.at)}).`,
+        ));
+      }
+      ctx.kick(run.id);
     } catch (err) {
       ctx.logger.error({ err, runId: value.runId }, 'the run report failed');
       await tell('Something went wrong on our side while building the report. Try again in a moment.');

@@ -5,12 +5,13 @@ import { shortId } from '../../../db/queries.js';
 import { loadRunReport } from '../../../report/load-report.js';
 import { ACTIVE_STATUSES } from '../../../runs/index.js';
 import { executeCommand } from '../../../usecases/execute-command.js';
-import { startRunUseCase } from '../../../usecases/start-run.js';
 import { buildReportReply } from '../../blocks/report-messages.js';
 import type { SlackContext } from '../../context.js';
 import { escapeText as esc } from '../../escape.js';
 import { commitThenAck } from '../commit-then-ack.js';
 import { parseDeployText } from './parse-deploy-text.js';
+import { cancelQueued, queueStatus } from './queue-texts.js';
+import { startRequest } from './start-request.js';
 import { buildHelpText, buildRunListText, buildStatusText } from './texts.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -75,7 +76,9 @@ async function handle(
             const text = buildStatusText([run]);
             return void (await reply(report ? `${text}\n${buildReportReply(report.markdown)}` : text));
           }
-          return void (await reply(buildStatusText(await ctx.queries.activeInChannel(command.channel_id))));
+          const active = buildStatusText(await ctx.queries.activeInChannel(command.channel_id));
+          const queued = await queueStatus(ctx, command.channel_id);
+          return void (await reply(queued.length ? `${active}\n${queued.join('\n')}` : active));
         }
         case 'abort': {
           const run = await ctx.queries.find(request.run);
@@ -91,41 +94,20 @@ async function handle(
           return void (await reply(`Run \`${shortId(run.id)}\` aborted.`));
         }
         case 'start': {
-          const loaded = await ctx.catalog.load(request.runbook);
-          if (!loaded.ok) {
-            const problem = loaded.problem;
-            const detail =
-              problem.code === 'runbook.invalid'
-                ? `\n${problem.errors.map((e) => `• ${esc(e)}`).join('\n')}`
-                : '';
-            // The name is what the user typed: every echo of it is escaped.
-            return void (await reply(`${esc(problem.message)}${detail}`));
-          }
-          const { entry } = loaded;
-          const started = await startRunUseCase(ctx.runDeps, {
-            runbookName: entry.name,
-            runbook: entry.runbook,
-            contentHash: entry.contentHash,
-            gitCommit: entry.gitCommit,
+          const { kind: _kind, ...rest } = request;
+          const answer = await startRequest(ctx, {
+            ...rest,
             channelId: command.channel_id,
-            starterId: command.user_id,
-            environment: request.environment ?? entry.runbook.frontMatter.environment ?? 'default',
-            rehearsal: request.rehearsal,
-            params: { ...entry.runbook.frontMatter.params, ...request.params },
-            required: ctx.people.quorum(entry.runbook),
+            userId: command.user_id,
           });
-          if (!started.ok) {
-            const where = `<#${(await ctx.queries.find(started.holder.runId))?.channelId ?? command.channel_id}>`;
-            return void (await reply(
-              `${started.message} (in ${where}). Wait for it to finish, or ask its starter to abort it.`,
-            ));
-          }
-          ctx.kick(started.runId);
-          const changed = started.changedSinceLastRun ? ' Note: the runbook changed since its last run.' : '';
-          return void (await reply(
-            `Started run \`${shortId(started.runId)}\` of \`${entry.name}\`${request.rehearsal ? ' (rehearsal: every page goes to you)' : ''}.${changed}`,
-          ));
+          return void (await respond({
+            response_type: 'ephemeral',
+            text: answer.text,
+            ...(answer.blocks ? { blocks: answer.blocks } : {}),
+          }).catch((err: unknown) => ctx.logger.warn({ err }, 'could not answer /deploy')));
         }
+        case 'cancel':
+          return void (await reply(await cancelQueued(ctx, Number(request.entry), command.user_id)));
       }
     } catch (err) {
       ctx.logger.error({ err, command: request.kind }, '/deploy failed');

@@ -10,7 +10,10 @@ export type DeployRequest =
       params: Record<string, string>;
       environment: string | null;
       rehearsal: boolean;
+      /** `--queue`: on a locked environment, queue behind the holder without asking. */
+      queue?: boolean;
     }
+  | { kind: 'cancel'; entry: string }
   | { kind: 'list' }
   | { kind: 'status'; run: string | null }
   | { kind: 'abort'; run: string; reason: string | null }
@@ -53,6 +56,12 @@ export function parseDeployText(
     }
     case 'start':
       return parseStart(rest);
+    case 'cancel': {
+      const entry = /^q?(\d{1,15})$/i.exec(rest[0] ?? '')?.[1];
+      if (!entry)
+        return { ok: false, message: 'Which queued run? `/deploy cancel q12` (see `/deploy status`).' };
+      return { ok: true, request: { kind: 'cancel', entry } };
+    }
     default:
       return {
         ok: false,
@@ -71,10 +80,15 @@ function parseStart(args: string[]): { ok: true; request: DeployRequest } | { ok
   }
   const params: Record<string, string> = {};
   let rehearsal = false;
+  let queue = false;
   let environment: string | null = null;
   for (const arg of rest) {
     if (arg === '--rehearsal') {
       rehearsal = true;
+      continue;
+    }
+    if (arg === '--queue') {
+      queue = true;
       continue;
     }
     const eq = arg.indexOf('=');
@@ -90,5 +104,8 @@ function parseStart(args: string[]): { ok: true; request: DeployRequest } | { ok
     if (key === 'env' || key === 'environment') environment = value.data;
     else params[key] = value.data;
   }
-  return { ok: true, request: { kind: 'start', runbook, params, environment, rehearsal } };
+  return {
+    ok: true,
+    request: { kind: 'start', runbook, params, environment, rehearsal, ...(queue ? { queue } : {}) },
+  };
 }

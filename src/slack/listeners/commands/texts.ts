@@ -7,7 +7,8 @@ import { escapeText as esc } from '../../escape.js';
 export function buildHelpText(): string {
   return [
     '*deploybot* runs the runbooks in the repository as threads in this channel.',
-    '• `/deploy start <runbook> [KEY=value …] [env=<environment>] [--rehearsal]` start a run here',
+    '• `/deploy start <runbook> [KEY=value …] [env=<environment>] [--rehearsal] [--queue]` start a run here (`--queue`: wait behind a run that holds the environment)',
+    '• `/deploy cancel <q…>` leave a queue you joined',
     '• `/deploy list` the runbooks I can run',
     '• `/deploy status [run]` the active runs in this channel, or one run',
     '• `/deploy abort <run> [reason]` stop a run (its starter or an admin)',

@@ -1,0 +1,112 @@
+// Starting a run from Slack (`/deploy start`, or **Start now** on a queue offer): load the runbook,
+// respect a standing queue offer, take the lock, or answer with the holder and a way to queue.
+import type { KnownBlock } from '@slack/types';
+import { shortId } from '../../../db/queries.js';
+import { createQueueRepository, type QueueEntry } from '../../../db/queue.repository.js';
+import { formatTime, mention } from '../../../runs/refusals.js';
+import { startRunUseCase } from '../../../usecases/start-run.js';
+import { buildLockedReply, queuedText } from '../../blocks/queue-blocks.js';
+import type { SlackContext } from '../../context.js';
+import { escapeText as esc } from '../../escape.js';
+import { toQueuedStart } from '../../sync/carry-effects/queue-offer.js';
+
+/** What to start, for whom, where. */
+export interface StartRequest {
+  runbook: string;
+  params: Record<string, string>;
+  environment: string | null;
+  rehearsal: boolean;
+  channelId: string;
+  userId: string;
+  /** On a locked environment: queue at once instead of asking. */
+  queue?: boolean;
+  /** The queue entry whose offer this start takes (it may pass the reservation). */
+  fromQueue?: number;
+}
+
+/** The private answer, and the run when one started. */
+export interface StartReply {
+  text: string;
+  blocks?: KnownBlock[];
+  runId?: string;
+}
+
+/** Starts the run, or says why not. */
+export async function startRequest(ctx: SlackContext, request: StartRequest): Promise<StartReply> {
+  const loaded = await ctx.catalog.load(request.runbook);
+  if (!loaded.ok) {
+    const problem = loaded.problem;
+    const detail =
+      problem.code === 'runbook.invalid' ? `\n${problem.errors.map((e) => `• ${esc(e)}`).join('\n')}` : '';
+    // The name is what the user typed: every echo of it is escaped.
+    return { text: `${esc(problem.message)}${detail}` };
+  }
+  const { entry } = loaded;
+  const queue = createQueueRepository(ctx.runDeps.db);
+  const environment = request.environment ?? entry.runbook.frontMatter.environment ?? 'default';
+  const params = { ...entry.runbook.frontMatter.params, ...request.params };
+  const now = ctx.runDeps.clock.now();
+  const reserved = request.fromQueue ? null : await queue.reservation(entry.name, environment, now);
+  if (reserved && reserved.starterId !== request.userId) {
+    const message = `${esc(entry.name)} in ${esc(environment)} is free, but offered to ${mention(reserved.starterId)}'s queued run until ${formatTime(reserved.offerExpiresAt ?? now.toISOString())}.`;
+    return queueOrAsk(ctx, request, { name: entry.name, environment, params, behindRunId: null }, message);
+  }
+  const started = await startRunUseCase(ctx.runDeps, {
+    runbookName: entry.name,
+    runbook: entry.runbook,
+    contentHash: entry.contentHash,
+    gitCommit: entry.gitCommit,
+    channelId: request.channelId,
+    starterId: request.userId,
+    environment,
+    rehearsal: request.rehearsal,
+    params,
+    required: ctx.people.quorum(entry.runbook),
+    owners: await ctx.people.owners(entry.runbook),
+  });
+  if (!started.ok) {
+    const where = `<#${(await ctx.queries.find(started.holder.runId))?.channelId ?? request.channelId}>`;
+    const message = `${esc(started.message)} (in ${where}).`;
+    const target = { name: entry.name, environment, params, behindRunId: started.holder.runId };
+    return queueOrAsk(ctx, request, target, message);
+  }
+  ctx.kick(started.runId);
+  const changed = started.changedSinceLastRun ? ' Note: the runbook changed since its last run.' : '';
+  return {
+    text: `Started run \`${shortId(started.runId)}\` of \`${entry.name}\`${request.rehearsal ? ' (rehearsal: every page goes to you)' : ''}.${changed}`,
+    runId: started.runId,
+  };
+}
+
+/** On a locked (or reserved) environment: queue now with `--queue`, else offer to. */
+async function queueOrAsk(
+  ctx: SlackContext,
+  request: StartRequest,
+  target: { name: string; environment: string; params: Record<string, string>; behindRunId: string | null },
+  message: string,
+): Promise<StartReply> {
+  if (request.fromQueue) return { text: `${message} Your place in the queue is kept.` };
+  const queue = createQueueRepository(ctx.runDeps.db);
+  const row = await queue.add(
+    {
+      runbookName: target.name,
+      environment: target.environment,
+      channelId: request.channelId,
+      starterId: request.userId,
+      params: target.params,
+      rehearsal: request.rehearsal,
+      behindRunId: target.behindRunId,
+      status: request.queue ? 'waiting' : 'proposed',
+    },
+    ctx.runDeps.clock.now(),
+  );
+  if (!request.queue) return buildLockedReply(`${message} Queue behind it, or wait and try again.`, row.id);
+  if (target.behindRunId) ctx.kick(target.behindRunId);
+  return { text: `${message}\n${queuedText(toQueuedStart(row), await positionOf(ctx, row))}` };
+}
+
+/** Where an entry stands in its queue (1 is next). */
+export async function positionOf(ctx: SlackContext, row: QueueEntry): Promise<number> {
+  const queued = await createQueueRepository(ctx.runDeps.db).queued(row.runbookName, row.environment);
+  return Math.max(1, queued.findIndex((q) => q.id === row.id) + 1);
+}
