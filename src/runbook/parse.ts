@@ -1,6 +1,7 @@
 // Markdown in, Runbook out. Pure: no file system, no logger, never throws on content.
 import type { Root } from 'mdast';
 import { contactKey, isReachable } from './contacts.js';
+import { describeUnclosedFence } from './fences.js';
 import { EMPTY_FRONT_MATTER, readFrontMatter } from './front-matter.js';
 import { createIdFactory } from './ids.js';
 import { columnOf, lineOf, parseMarkdown } from './markdown.js';
@@ -53,13 +54,13 @@ export function parseRunbook(input: string, options: ParseOptions = {}): Runbook
   const approvals = buildApprovals(walked, frontMatter, options, report);
   const placeholders = buildPlaceholders(steps, frontMatter, report);
 
-  for (const fence of walked.unclosedFences) {
+  for (const { node, atRoot, marker } of walked.unclosedFences) {
     report({
       severity: 'warning',
       code: 'runbook.unclosed_fence',
-      message: 'this code fence is never closed: it runs to the end of its section',
-      line: lineOf(fence),
-      column: columnOf(fence),
+      message: describeUnclosedFence(node, atRoot, marker),
+      line: lineOf(node),
+      column: columnOf(node),
     });
   }
   if (steps.length === 0) {

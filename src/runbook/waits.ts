@@ -57,7 +57,17 @@ const CONDITION =
 // Words right before a duration that make it a time stamp, an age or a frequency.
 const NOT_A_SPAN =
   /(?:\bT\s*[+-]\s*|\b(?:last|past|every|each|per|ago|older than|newer than|after|since|expiry|expires?)\s+(?:the\s+)?)$/i;
-const NOT_A_SPAN_AFTER = /^\s*(?:ago|old|expiry|expiration|later|before|after|from now|intervals?)\b/i;
+// ("before …" and "after …" are clauses that do not cancel a wait: "hold for 15 minutes before widening".)
+const NOT_A_SPAN_AFTER = /^\s*(?:ago|old|expiry|expiration|later|from now|intervals?)\b/i;
+
+// Leave, let or keep something as it is for a duration: "leave the flag at 10% for 2h", "let it bake
+// for 30 min", "keep it running for 1 hour". Only with "for" right before the duration; "keep" also
+// needs a state ("running", "at 10%", "in place"), so "keep the backups for 7 days" is no wait.
+const HOLD_VERB = /\b(?:leav(?:e|es|ing)|let(?:s|ting)?|keep(?:s|ing)?)\b/gi;
+const HOLD_VERB_ONE = new RegExp(HOLD_VERB.source, 'i');
+const FOR_BEFORE = /\bfor\s+(?:about\s+|around\s+|roughly\s+|at least\s+|~\s*)?$/i;
+const KEEP_STATE =
+  /\b(?:\w+ing|at|on|off|in place|as is|as-is|live|enabled|disabled|paused|up|steady|stable|unchanged|open|there|alone)\b/i;
 
 // A duration that comes before its verb: "30-minute soak", "10 min bake".
 const NOUN_AFTER = /^\s*(?:of\s+)?(?:soak|bake|wait|hold|observation|monitoring|watch)\b/i;
@@ -129,5 +139,27 @@ export function readWait(text: string): { wait: Wait | null; hasVerb: boolean } 
       }
     }
   }
+  for (const sentence of sentences(text)) {
+    if (!HOLD_VERB_ONE.test(sentence)) continue;
+    const held = readHold(sentence, findDurations(sentence));
+    if (held) return { wait: held, hasVerb: true };
+  }
   return { wait: null, hasVerb };
+}
+
+/** "Leave the flag at 10% for 2h": a hold verb, then "for" and a duration, with no condition between. */
+function readHold(sentence: string, durations: readonly FoundDuration[]): Wait | null {
+  for (const verb of sentence.matchAll(HOLD_VERB)) {
+    const verbEnd = (verb.index ?? 0) + verb[0].length;
+    const keep = /^keep/i.test(verb[0]);
+    for (const d of durations) {
+      if (d.index < verbEnd) continue;
+      const between = sentence.slice(verbEnd, d.index);
+      if (CONDITION.test(between) || !FOR_BEFORE.test(between)) break;
+      if (keep && /\ban eye on\b/i.test(between)) break;
+      if (keep && !KEEP_STATE.test(between.replace(FOR_BEFORE, ''))) break;
+      return { minutes: d.minutes, phrase: d.phrase.trim() };
+    }
+  }
+  return null;
 }
