@@ -1,6 +1,7 @@
 // What an unclosed code fence swallows: told to the author, who otherwise sees steps vanish.
 import type { Code, Nodes } from 'mdast';
-import { childrenOf, parseMarkdown, plainText } from './markdown.js';
+import { parseInChunks } from './chunks.js';
+import { childrenOf, plainText } from './markdown.js';
 
 const NAMED = 3;
 
@@ -32,6 +33,6 @@ function countInside(text: string): { headings: string[]; steps: number } {
     const inOrdered = node.type === 'list' ? node.ordered === true : false;
     for (const child of childrenOf(node)) visit(child, inOrdered);
   };
-  visit(parseMarkdown(text), false);
+  visit(parseInChunks(text), false);
   return { headings, steps };
 }

@@ -105,8 +105,9 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
   let pendingWho: { text: string; node: Nodes } | null = null;
 
   const currentPhase = (): number | null => (result.phases.length ? result.phases.length - 1 : null);
-  const nonRollbackSteps = (): number =>
-    result.steps.filter((s) => !result.phases[s.phase]?.flags.rollback).length;
+  // Counted as steps are added: filtering all steps per approval was quadratic.
+  let nonRollback = 0;
+  const nonRollbackSteps = (): number => nonRollback;
 
   function openSection(text: string, level: number, line: number): void {
     while (open.length && (open[open.length - 1]?.level ?? 0) >= level) open.pop();
@@ -340,6 +341,7 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
       line: lineOf(item),
     };
     result.steps.push(step);
+    if (!result.phases[step.phase]?.flags.rollback) nonRollback++;
     stepOf.set(item, step);
     return step;
   }
