@@ -61,7 +61,11 @@ function skipFrontMatter(source: string): number {
 
 /** The same tree as `parseMarkdown(source)`, parsed in pieces of about `every` characters. */
 export function parseInChunks(source: string, every = CHUNK_CHARS): Root {
-  if (source.length < 2 * every || DEFINITION.test(source)) return parseMarkdown(source);
+  // A byte order mark shifts micromark's offsets in the first piece only: parse such text whole
+  // (parseRunbook drops the mark before parsing).
+  if (source.length < 2 * every || source.charCodeAt(0) === 0xfeff || DEFINITION.test(source)) {
+    return parseMarkdown(source);
+  }
   const cuts = [...findCutPoints(source, every), source.length];
   const children: RootContent[] = [];
   let start = 0;
