@@ -89,11 +89,20 @@ export function parseInChunks(source: string, every = CHUNK_CHARS): Root {
   return whole;
 }
 
+/**
+ * True when the piece ends inside a block that the end of text closes differently from the next
+ * line: HTML, a table, or an unclosed fence (at the end of text it keeps the trailing blank lines),
+ * at any depth along the last children.
+ */
 function runsOn(text: string, root: Root): boolean {
-  const last = root.children[root.children.length - 1];
-  if (!last) return false;
-  if (last.type === 'html' || last.type === 'table') return true;
-  return last.type === 'code' && isUnclosedFence(text, last);
+  let node: Nodes | undefined = root.children[root.children.length - 1];
+  while (node) {
+    if (node.type === 'html' || node.type === 'table') return true;
+    if (node.type === 'code' && isUnclosedFence(text, node)) return true;
+    const children = childrenOf(node);
+    node = children[children.length - 1];
+  }
+  return false;
 }
 
 function countNewlines(text: string): number {
