@@ -15,7 +15,11 @@ import { benchShapes } from './parse-shapes.js';
 
 // dist/bench/parse.bench.js → the repository root, whatever the working directory.
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DEVSET = join(REPO, '..', 'shared', 'runbooks-devset');
+// ../shared beside the repository, or two levels up from a worktree (/work/wt/NAME → /work/shared).
+const DEVSET =
+  [join(REPO, '..', 'shared', 'runbooks-devset'), join(REPO, '..', '..', 'shared', 'runbooks-devset')].find(
+    (d) => existsSync(d),
+  ) ?? join(REPO, '..', 'shared', 'runbooks-devset');
 
 const TARGET_TYPICAL_MS = 10; // a 350-line runbook (issue 10)
 const TARGET_LARGE_MS = 150; // a 10,000-line runbook

@@ -74,12 +74,17 @@ export function isRotaKey(cell: string): boolean {
 
 /** Trims separators and empty brackets left over once the ways to reach are taken out. */
 export function tidy(text: string): string {
-  return text
-    .replace(/\(\s*[,;/|]*\s*\)/g, ' ')
-    .replace(/\s+/g, ' ')
-    .replace(/^[\s,;:|/–—-]+|[\s,;:|/–—(-]+$/g, '')
+  const spaced = text.replace(/\(\s*[,;/|]*\s*\)/g, ' ').replace(/\s+/g, ' ');
+  // Trimmed by hand at the end: `[…]+$` retries from every separator of a long run (quadratic).
+  let end = spaced.length;
+  while (end > 0 && TRAILING.has(spaced[end - 1] ?? '')) end--;
+  return spaced
+    .slice(0, end)
+    .replace(/^[\s,;:|/–—-]+/, '')
     .trim();
 }
+
+const TRAILING = new Set([' ', ',', ';', ':', '|', '/', '–', '—', '(', '-']);
 
 /** True for empty text and for `TBD`, `N/A`, `____`, `[contact-info]` and the like. */
 export function isPlaceholder(text: string): boolean {

@@ -69,6 +69,10 @@ const FOR_BEFORE = /\bfor\s+(?:about\s+|around\s+|roughly\s+|at least\s+|~\s*)?$
 const KEEP_STATE =
   /\b(?:\w+ing|at|on|off|in place|as is|as-is|live|enabled|disabled|paused|up|steady|stable|unchanged|open|there|alone)\b/i;
 
+// How far a duration may stand from its verb ("Watch the error rate, latency and saturation
+// dashboards of the payments API for 30 minutes" is 80 characters): bounds the work per verb.
+const VERB_REACH = 240;
+
 // A duration that comes before its verb: "30-minute soak", "10 min bake".
 const NOUN_AFTER = /^\s*(?:of\s+)?(?:soak|bake|wait|hold|observation|monitoring|watch)\b/i;
 
@@ -126,16 +130,19 @@ export function readWait(text: string): { wait: Wait | null; hasVerb: boolean } 
     if (verbs.length === 0) continue;
     hasVerb = true;
     const durations = findDurations(sentence);
+    let next = 0; // the first duration after the current verb: verbs come in order, so does this
     for (const verb of verbs) {
-      const verbEnd = (verb.index ?? 0) + verb[0].length;
-      for (const d of durations) {
-        if (d.index >= verbEnd) {
-          if (CONDITION.test(sentence.slice(verbEnd, d.index))) break;
-          return { wait: { minutes: d.minutes, phrase: d.phrase.trim() }, hasVerb };
-        }
-        if (d.end <= (verb.index ?? 0) && NOUN_AFTER.test(sentence.slice(d.end))) {
-          return { wait: { minutes: d.minutes, phrase: d.phrase.trim() }, hasVerb };
-        }
+      const verbStart = verb.index ?? 0;
+      const verbEnd = verbStart + verb[0].length;
+      while (next < durations.length && (durations[next]?.index ?? 0) < verbEnd) next++;
+      // "30-minute soak": the duration right before the verb, followed by it.
+      const before = durations[next - 1];
+      if (before && before.end <= verbStart && NOUN_AFTER.test(sentence.slice(before.end, before.end + 40))) {
+        return { wait: { minutes: before.minutes, phrase: before.phrase.trim() }, hasVerb };
+      }
+      const after = durations[next];
+      if (after && isSpan(sentence, verbEnd, after)) {
+        return { wait: { minutes: after.minutes, phrase: after.phrase.trim() }, hasVerb };
       }
     }
   }
@@ -149,17 +156,23 @@ export function readWait(text: string): { wait: Wait | null; hasVerb: boolean } 
 
 /** "Leave the flag at 10% for 2h": a hold verb, then "for" and a duration, with no condition between. */
 function readHold(sentence: string, durations: readonly FoundDuration[]): Wait | null {
+  let next = 0;
   for (const verb of sentence.matchAll(HOLD_VERB)) {
     const verbEnd = (verb.index ?? 0) + verb[0].length;
+    while (next < durations.length && (durations[next]?.index ?? 0) < verbEnd) next++;
+    const d = durations[next];
+    if (!d || !isSpan(sentence, verbEnd, d)) continue;
+    const between = sentence.slice(verbEnd, d.index);
+    if (!FOR_BEFORE.test(between)) continue;
     const keep = /^keep/i.test(verb[0]);
-    for (const d of durations) {
-      if (d.index < verbEnd) continue;
-      const between = sentence.slice(verbEnd, d.index);
-      if (CONDITION.test(between) || !FOR_BEFORE.test(between)) break;
-      if (keep && /\ban eye on\b/i.test(between)) break;
-      if (keep && !KEEP_STATE.test(between.replace(FOR_BEFORE, ''))) break;
-      return { minutes: d.minutes, phrase: d.phrase.trim() };
-    }
+    if (keep && /\ban eye on\b/i.test(between)) continue;
+    if (keep && !KEEP_STATE.test(between.replace(FOR_BEFORE, ''))) continue;
+    return { minutes: d.minutes, phrase: d.phrase.trim() };
   }
   return null;
+}
+
+/** A verb's duration: within reach of the verb, with no condition between them ("if above 1% for"). */
+function isSpan(sentence: string, verbEnd: number, d: FoundDuration): boolean {
+  return d.index - verbEnd <= VERB_REACH && !CONDITION.test(sentence.slice(verbEnd, d.index));
 }
