@@ -63,9 +63,10 @@ describe('a big runbook does not block the bot', () => {
     expect(bigReplies()).toEqual([]);
     expect(acked).toEqual(Array.from({ length: CLICKS }, () => 200));
 
-    // The big runbook still gets its answer: it parses, and has no steps.
+    // The big runbook still gets one answer: it has no steps or, on a machine too busy to parse it
+    // within the catalog's time limit, it is too big to read.
     while (bigReplies().length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(String(bigReplies()[0]?.body.text)).toMatch(/^`big` has errors/);
+    expect(String(bigReplies()[0]?.body.text)).toMatch(/^`big` (has errors|is too big to read)/);
     await h.bot.idle();
   }, 180_000);
 });
