@@ -42,7 +42,7 @@ export function benchShapes(): boolean {
     'bare 1 MB',
     'bare 1MB/10KB',
   ];
-  console.log(header.map((h, i) => (i ? h.padStart(12) : h.padEnd(14))).join(''));
+  console.log(header.map((h, i) => (i ? h.padStart(14) : h.padEnd(14))).join(''));
   let ok = true;
   for (const shape of SHAPES) {
     const texts = SIZES_KB.map((kb) => shape.build(kb * 1024));
@@ -66,7 +66,7 @@ export function benchShapes(): boolean {
       ...bare.map(f),
     ];
     cells.push(Number.isFinite(bareGrowth) ? `${bareGrowth.toFixed(2)}x` : 'skipped');
-    console.log([shape.name.padEnd(14), ...cells.map((c) => c.padStart(12))].join(''));
+    console.log([shape.name.padEnd(14), ...cells.map((c) => c.padStart(14))].join(''));
   }
   console.log(
     `\ntarget: ms per KB within ${GROWTH_LIMIT}x between 10 KB and 1 MB for every shape: ${ok ? 'ok' : 'OVER TARGET'}`,
