@@ -127,7 +127,8 @@ async function loopDelay(work: () => Promise<unknown>): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const big = SHAPES.find((s) => s.name === 'many headings')?.build(Number(process.env.BENCH_KB ?? 1024) * 1024) ?? '';
+  const big =
+    SHAPES.find((s) => s.name === 'many headings')?.build(Number(process.env.BENCH_KB ?? 1024) * 1024) ?? '';
   console.log(
     `a ${(big.length / 1024).toFixed(0)} KB runbook of many short sections (bench/shapes.ts "many headings")\n`,
   );
