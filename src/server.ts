@@ -176,6 +176,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
       // Unfinished Slack work is safe in the outbox (its short lease lapses for the next process):
       // wait a bounded time, as container stops give a grace period, not forever.
       await queue.drain(options.stopTimeoutMs ?? 10_000);
+      await catalog.close();
       await database.close();
       logger.info('deploybot stopped');
     },

@@ -4,8 +4,9 @@ import { createHash } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { parseRunbook, type Runbook } from '../runbook/index.js';
+import type { Runbook } from '../runbook/index.js';
 import { listRunbookFiles, readRunbookFile } from '../runbook-files/read-runbook-file.js';
+import { createRunbookParser, type ParseOutcome, type RunbookParser } from './parse-off-thread.js';
 
 const run = promisify(execFile);
 
@@ -24,13 +25,33 @@ export type CatalogProblem =
   | { code: 'runbook.bad_name'; message: string }
   | { code: 'runbook.unknown'; message: string; suggestions: string[] }
   | { code: 'runbook.unreadable'; message: string }
+  | { code: 'runbook.too_slow'; message: string }
   | { code: 'runbook.invalid'; message: string; errors: string[] };
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-/** Creates the catalog over a folder. Parsed models are cached by content hash. */
-export function createRunbookCatalog(dir: string, options: { onParse?: (ms: number) => void } = {}) {
-  const cache = new Map<string, Runbook>();
+/** How long one runbook may take to parse before the bot gives up on it (a 1 MB runbook takes ~2–8 s). */
+export const DEFAULT_PARSE_TIME_LIMIT_MS = 20_000;
+
+/** Options of the catalog. */
+export interface CatalogOptions {
+  /** Time limit of one parse, in milliseconds. */
+  parseTimeLimitMs?: number;
+  /** The parser to use (tests pass one to count or stop it); by default one worker thread. */
+  parser?: RunbookParser;
+  /** Told how long each parse took (for /metrics), in milliseconds. */
+  onParse?: (ms: number) => void;
+}
+
+/**
+ * Creates the catalog over a folder. Runbooks are parsed off the event loop (a worker thread) with a
+ * time limit, and each outcome is cached by content hash, so a runbook is parsed once per content.
+ */
+export function createRunbookCatalog(dir: string, options: CatalogOptions = {}) {
+  const limitMs = options.parseTimeLimitMs ?? DEFAULT_PARSE_TIME_LIMIT_MS;
+  const parser = options.parser ?? createRunbookParser({ timeLimitMs: limitMs });
+  // Promises, so that two people starting the same runbook at once share one parse.
+  const cache = new Map<string, Promise<ParseOutcome>>();
 
   async function names(): Promise<string[]> {
     try {
@@ -82,13 +103,19 @@ export function createRunbookCatalog(dir: string, options: { onParse?: (ms: numb
         problem: { code: 'runbook.unreadable', message: `\`${wanted}\` cannot be read: ${file.problem}` },
       };
     const contentHash = createHash('sha256').update(file.text).digest('hex');
-    let runbook = cache.get(contentHash);
-    if (!runbook) {
+    let parsing = cache.get(contentHash);
+    if (!parsing) {
       const started = performance.now();
-      runbook = parseRunbook(file.text, { fileName: wanted });
-      options.onParse?.(performance.now() - started);
-      cache.set(contentHash, runbook);
+      parsing = parser.parse(file.text, { fileName: wanted });
+      void parsing.then(() => options.onParse?.(performance.now() - started));
+      cache.set(contentHash, parsing);
     }
+    const outcome = await parsing;
+    if (!outcome.ok) {
+      if (outcome.reason === 'failed') cache.delete(contentHash);
+      return { ok: false, problem: parseProblem(wanted, outcome) };
+    }
+    const runbook: Runbook = outcome.runbook;
     const errors = runbook.diagnostics
       .filter((d) => d.severity === 'error')
       .map((d) => `line ${d.line}: ${d.message}`);
@@ -101,7 +128,18 @@ export function createRunbookCatalog(dir: string, options: { onParse?: (ms: numb
     };
   }
 
-  return { names, load };
+  return { names, load, close: () => parser.close() };
+}
+
+function parseProblem(name: string, outcome: Exclude<ParseOutcome, { ok: true }>): CatalogProblem {
+  if (outcome.reason === 'too_slow') {
+    const seconds = Math.round(outcome.limitMs / 100) / 10;
+    return {
+      code: 'runbook.too_slow',
+      message: `\`${name}\` is too big to read: parsing it took longer than ${seconds} s, so the bot stopped. Split it into smaller runbooks.`,
+    };
+  }
+  return { code: 'runbook.unreadable', message: `\`${name}\` cannot be read: ${outcome.message}` };
 }
 
 /** The catalog's type. */

@@ -1,8 +1,9 @@
 // Reads people and ways to reach them out of table cells and list-item text.
 import type { Contact } from './model.js';
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/;
-const HANDLE =
+// The look-behind makes a match start only where a word starts: linear on long words with no `@`.
+export const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/;
+export const HANDLE =
   /<@[A-Z0-9]+(?:\|[^>]*)?>|(?<![\w.@])@[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9_]|(?<![\w.@])@[A-Za-z0-9]/;
 const PHONE = /(?<![\w.])(?:\+|\(\+?)?\d[\d\s().\-/]{5,}\d(?:\s*(?:x|ext\.?)\s*\d+)?/;
 const DATE_LIKE = /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$/;
@@ -11,9 +12,9 @@ const DATE_LIKE = /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2
 export const PLACEHOLDER =
   /^\s*(?:tbd|tba|tbc|n\/?a|none|unknown|todo|pending|\?+|-+|—|–|_+|\[[^\]]*\]|<[^>]*>|\{[^}]*\}|x+)\s*$/i;
 
-const ROLE_WORDS =
+export const ROLE_WORDS =
   /\b(?:lead|leads|engineer|manager|owner|on-?call|primary|secondary|tertiary|dba|sre|ops|devops|support|team|admin|administrator|director|head|captain|commander|developer|architect|vp|cto|ceo|cfo|ciso|officer|security|backup|escalation|vendor|provider|desk|service|hotline|infra|infrastructure|platform|database|network|incident|duty|rotation|responder|specialist|analyst|coordinator|representative|product|customer|success|sales|legal|finance|qa|release|engineering)\b/i;
-const PERSON =
+export const PERSON =
   /^\p{Lu}[\p{L}'’.-]*(?:\s+(?:\p{Lu}[\p{L}'’.-]*|van|von|de|da|del|der|di|le|la|bin|al)){1,3}$/u;
 
 /** Ways to reach someone found in a piece of text, and the text left over. */
@@ -63,61 +64,35 @@ export function readReach(text: string): Reach {
   return reach;
 }
 
-const LABELS =
-  /\b(?:phone|tel|telephone|mobile|cell|pager|e-?mail|mail|slack|handle|contact|reach)\b\s*[:=-]?/gi;
+const ROTA_KEY =
+  /^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|weekdays?|weekends?|(?:week|day)\s*\d+|\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?)$/i;
 
-function tidy(text: string): string {
-  return text
-    .replace(/\(\s*[,;/|]*\s*\)/g, ' ')
-    .replace(/\s+/g, ' ')
-    .replace(/^[\s,;:|/–—-]+|[\s,;:|/–—(-]+$/g, '')
+/** True for the first cell of a rota row: a weekday, a week or a date, not a person or role. */
+export function isRotaKey(cell: string): boolean {
+  return ROTA_KEY.test(cell.trim());
+}
+
+/** Trims separators and empty brackets left over once the ways to reach are taken out. */
+export function tidy(text: string): string {
+  const spaced = text.replace(/\(\s*[,;/|]*\s*\)/g, ' ').replace(/\s+/g, ' ');
+  // Trimmed by hand at the end: `[…]+$` retries from every separator of a long run (quadratic).
+  let end = spaced.length;
+  while (end > 0 && TRAILING.has(spaced[end - 1] ?? '')) end--;
+  return spaced
+    .slice(0, end)
+    .replace(/^[\s,;:|/–—-]+/, '')
     .trim();
 }
 
-function isPlaceholder(text: string): boolean {
+const TRAILING = new Set([' ', ',', ';', ':', '|', '/', '–', '—', '(', '-']);
+
+/** True for empty text and for `TBD`, `N/A`, `____`, `[contact-info]` and the like. */
+export function isPlaceholder(text: string): boolean {
   return text.trim() === '' || PLACEHOLDER.test(text);
 }
 
-/** Sorts free text into a role and a name: "Rafael Mendes" is a name, "DBA secondary" a role. */
-function classify(parts: string[]): { role?: string; name?: string } {
-  const out: { role?: string; name?: string } = {};
-  for (const part of parts.map(tidy).filter((p) => !isPlaceholder(p))) {
-    if (!out.name && PERSON.test(part) && !ROLE_WORDS.test(part)) out.name = part;
-    else if (!out.role) out.role = part;
-    else if (!out.name) out.name = part;
-  }
-  return out;
-}
-
-/** A contact candidate read from one list item's text (markup already removed). */
-export function readContactText(text: string): Omit<Contact, 'line'> {
-  const firstLine = text.split('\n').find((l) => l.trim()) ?? '';
-  const reach = readReach(text);
-  const rest = reach.rest.replace(LABELS, ' ').replace(/\[[^\]]*\]/g, ' ');
-  let who: { role?: string; name?: string };
-  const colon = firstLine.includes(':') ? rest.indexOf(':') : -1;
-  if (colon > 0) {
-    const left = tidy(rest.slice(0, colon));
-    const right = rest.slice(colon + 1).split(/\n/)[0] ?? '';
-    const named = classify(splitParts(right));
-    who = { ...(isPlaceholder(left) ? {} : { role: left }) };
-    const name = named.name ?? named.role;
-    if (name) who.name = name;
-  } else {
-    who = classify(splitParts(rest.split('\n')[0] ?? ''));
-  }
-  return withReach(who, reach);
-}
-
-function splitParts(text: string): string[] {
-  // "Name (Role)" and "Name — Role, more" both split into their parts.
-  return text
-    .split(/\s*[()]\s*|\s+[–—-]\s+|\s*[,;|]\s*/)
-    .map((p) => p.trim())
-    .filter(Boolean);
-}
-
-function withReach(who: { role?: string; name?: string }, reach: Reach): Omit<Contact, 'line'> {
+/** The contact made of who someone is and how to reach them. */
+export function withReach(who: { role?: string; name?: string }, reach: Reach): Omit<Contact, 'line'> {
   const contact: Omit<Contact, 'line'> = {};
   if (who.role) contact.role = who.role;
   if (who.name) contact.name = who.name;
@@ -168,7 +143,8 @@ export function readContactRow(cells: string[], kinds: ColumnKind[]): Omit<Conta
   return withReach(who, reach);
 }
 
-function mergeReach(into: Reach, from: Reach): void {
+/** Copies the ways to reach that `into` does not have yet. */
+export function mergeReach(into: Reach, from: Reach): void {
   if (from.phone && !into.phone) into.phone = from.phone;
   if (from.email && !into.email) into.email = from.email;
   if (from.handle && !into.handle) into.handle = from.handle;
@@ -182,18 +158,4 @@ export function isReachable(contact: Omit<Contact, 'line'>): boolean {
 /** The key two mentions of one contact share: the name, else the role, case-folded. */
 export function contactKey(contact: Omit<Contact, 'line'>): string {
   return (contact.name ?? contact.role ?? '').toLowerCase().replace(/\s+/g, ' ').trim();
-}
-
-const IMPERATIVE =
-  /^(?:check|verify|run|test|review|ensure|confirm|see|read|use|update|deploy|monitor|open|ask|make|set|start|stop|restart|create|delete|remove|add|install|apply|validate|inspect|look)\b/i;
-
-/** True for "Role: someone" text that is meant as a contact entry, even when nobody can be reached. */
-export function looksLikeContactEntry(text: string): boolean {
-  const line = text.split('\n')[0] ?? '';
-  const colon = line.indexOf(':');
-  if (colon <= 0) return false;
-  const left = line.slice(0, colon).trim();
-  const right = line.slice(colon + 1).trim();
-  if (left.split(/\s+/).length > 5 || IMPERATIVE.test(left)) return false;
-  return ROLE_WORDS.test(left) || PERSON.test(right) || isPlaceholder(right);
 }

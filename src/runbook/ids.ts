@@ -17,11 +17,15 @@ function hash53(text: string, seed = 0): number {
 /** Hands out ids from content, unique within one runbook even for identical content. */
 export function createIdFactory(prefix: string) {
   const used = new Set<string>();
+  // The next counter to try per content: the n-th copy of a content starts where the last one
+  // stopped, so 10,000 identical steps cost linear time (the ids are the same as trying from 0).
+  const next = new Map<string, number>();
   return (content: string): string => {
-    for (let n = 0; ; n++) {
+    for (let n = next.get(content) ?? 0; ; n++) {
       const id = `${prefix}${hash53(`${content}\u0000${n}`).toString(36).padStart(11, '0')}`;
       if (!used.has(id)) {
         used.add(id);
+        next.set(content, n + 1);
         return id;
       }
     }

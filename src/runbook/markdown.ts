@@ -43,6 +43,13 @@ export function sliceSource(source: string, first: Nodes, last: Nodes = first): 
   return start === undefined || end === undefined ? '' : source.slice(start, end);
 }
 
+/** The opening marker of a ``` or ~~~ fence (```` ```` ```` for a four-backtick one), or null for indented code. */
+export function fenceMarker(source: string, node: Code): string | null {
+  const start = node.position?.start.offset;
+  if (start === undefined) return null;
+  return /^ {0,3}(`{3,}|~{3,})/.exec(source.slice(start, start + 64))?.[1] ?? null;
+}
+
 /** True for ``` and ~~~ fences; indented code blocks are not commands. */
 export function isFenced(source: string, node: Code): boolean {
   const start = node.position?.start.offset;

@@ -1,9 +1,11 @@
 // Markdown in, Runbook out. Pure: no file system, no logger, never throws on content.
 import type { Root } from 'mdast';
+import { parseInChunks } from './chunks.js';
 import { contactKey, isReachable } from './contacts.js';
+import { describeUnclosedFence } from './fences.js';
 import { EMPTY_FRONT_MATTER, readFrontMatter } from './front-matter.js';
 import { createIdFactory } from './ids.js';
-import { columnOf, lineOf, parseMarkdown } from './markdown.js';
+import { columnOf, lineOf } from './markdown.js';
 import type {
   Approval,
   Contact,
@@ -26,7 +28,7 @@ export function parseRunbook(input: string, options: ParseOptions = {}): Runbook
   const source = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const diagnostics: Diagnostic[] = [];
   const report = (d: Diagnostic) => diagnostics.push(d);
-  const root: Root = parseMarkdown(source);
+  const root: Root = parseInChunks(source);
 
   const yamlNode = root.children.find((c) => c.type === 'yaml');
   let frontMatter: FrontMatter = EMPTY_FRONT_MATTER;
@@ -55,13 +57,13 @@ export function parseRunbook(input: string, options: ParseOptions = {}): Runbook
   const placeholders = buildPlaceholders(steps, frontMatter, report);
   const owners = readOwners(phases, steps, frontMatter.data, report);
 
-  for (const fence of walked.unclosedFences) {
+  for (const { node, atRoot, marker } of walked.unclosedFences) {
     report({
       severity: 'warning',
       code: 'runbook.unclosed_fence',
-      message: 'this code fence is never closed: it runs to the end of its section',
-      line: lineOf(fence),
-      column: columnOf(fence),
+      message: describeUnclosedFence(node, atRoot, marker),
+      line: lineOf(node),
+      column: columnOf(node),
     });
   }
   if (steps.length === 0) {
@@ -193,6 +195,7 @@ function buildEscalationOrder(
   report: (d: Diagnostic) => void,
 ): string[] | null {
   const order: string[] = [];
+  const seen = new Set<string>();
   for (const list of lists) {
     const resolved = list.map((entry) => ({ entry, contact: matchContact(entry, contacts) }));
     if (!resolved.some((r) => r.contact)) continue;
@@ -208,7 +211,10 @@ function buildEscalationOrder(
         continue;
       }
       const label = contact.name ?? contact.role ?? '';
-      if (label && !order.includes(label)) order.push(label);
+      if (label && !seen.has(label)) {
+        seen.add(label);
+        order.push(label);
+      }
     }
   }
   return order.length ? order : null;

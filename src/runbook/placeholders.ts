@@ -12,11 +12,16 @@ export interface PlaceholderUse {
 
 /** Every placeholder used in the text, in order. */
 export function readPlaceholders(text: string): PlaceholderUse[] {
-  return [...text.matchAll(PLACEHOLDER)].map((m) => ({
-    key: m[1] ?? '',
-    defaultValue: m[2] ?? null,
-    lineOffset: text.slice(0, m.index).split('\n').length - 1,
-  }));
+  const uses: PlaceholderUse[] = [];
+  // Lines are counted from the previous use on, not from the start each time (linear in the text).
+  let line = 0;
+  let counted = 0;
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    for (let i = text.indexOf('\n', counted); i !== -1 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+    counted = m.index;
+    uses.push({ key: m[1] ?? '', defaultValue: m[2] ?? null, lineOffset: line });
+  }
+  return uses;
 }
 
 /** Fills placeholders from values; unknown ones use their default or stay as written. */

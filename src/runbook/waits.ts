@@ -57,7 +57,21 @@ const CONDITION =
 // Words right before a duration that make it a time stamp, an age or a frequency.
 const NOT_A_SPAN =
   /(?:\bT\s*[+-]\s*|\b(?:last|past|every|each|per|ago|older than|newer than|after|since|expiry|expires?)\s+(?:the\s+)?)$/i;
-const NOT_A_SPAN_AFTER = /^\s*(?:ago|old|expiry|expiration|later|before|after|from now|intervals?)\b/i;
+// ("before …" and "after …" are clauses that do not cancel a wait: "hold for 15 minutes before widening".)
+const NOT_A_SPAN_AFTER = /^\s*(?:ago|old|expiry|expiration|later|from now|intervals?)\b/i;
+
+// Leave, let or keep something as it is for a duration: "leave the flag at 10% for 2h", "let it bake
+// for 30 min", "keep it running for 1 hour". Only with "for" right before the duration; "keep" also
+// needs a state ("running", "at 10%", "in place"), so "keep the backups for 7 days" is no wait.
+const HOLD_VERB = /\b(?:leav(?:e|es|ing)|let(?:s|ting)?|keep(?:s|ing)?)\b/gi;
+const HOLD_VERB_ONE = new RegExp(HOLD_VERB.source, 'i');
+const FOR_BEFORE = /\bfor\s+(?:about\s+|around\s+|roughly\s+|at least\s+|~\s*)?$/i;
+const KEEP_STATE =
+  /\b(?:\w+ing|at|on|off|in place|as is|as-is|live|enabled|disabled|paused|up|steady|stable|unchanged|open|there|alone)\b/i;
+
+// How far a duration may stand from its verb ("Watch the error rate, latency and saturation
+// dashboards of the payments API for 30 minutes" is 80 characters): bounds the work per verb.
+const VERB_REACH = 240;
 
 // A duration that comes before its verb: "30-minute soak", "10 min bake".
 const NOUN_AFTER = /^\s*(?:of\s+)?(?:soak|bake|wait|hold|observation|monitoring|watch)\b/i;
@@ -116,18 +130,49 @@ export function readWait(text: string): { wait: Wait | null; hasVerb: boolean } 
     if (verbs.length === 0) continue;
     hasVerb = true;
     const durations = findDurations(sentence);
+    let next = 0; // the first duration after the current verb: verbs come in order, so does this
     for (const verb of verbs) {
-      const verbEnd = (verb.index ?? 0) + verb[0].length;
-      for (const d of durations) {
-        if (d.index >= verbEnd) {
-          if (CONDITION.test(sentence.slice(verbEnd, d.index))) break;
-          return { wait: { minutes: d.minutes, phrase: d.phrase.trim() }, hasVerb };
-        }
-        if (d.end <= (verb.index ?? 0) && NOUN_AFTER.test(sentence.slice(d.end))) {
-          return { wait: { minutes: d.minutes, phrase: d.phrase.trim() }, hasVerb };
-        }
+      const verbStart = verb.index ?? 0;
+      const verbEnd = verbStart + verb[0].length;
+      while (next < durations.length && (durations[next]?.index ?? 0) < verbEnd) next++;
+      // "30-minute soak": the duration right before the verb, followed by it.
+      const before = durations[next - 1];
+      if (before && before.end <= verbStart && NOUN_AFTER.test(sentence.slice(before.end, before.end + 40))) {
+        return { wait: { minutes: before.minutes, phrase: before.phrase.trim() }, hasVerb };
+      }
+      const after = durations[next];
+      if (after && isSpan(sentence, verbEnd, after)) {
+        return { wait: { minutes: after.minutes, phrase: after.phrase.trim() }, hasVerb };
       }
     }
   }
+  for (const sentence of sentences(text)) {
+    if (!HOLD_VERB_ONE.test(sentence)) continue;
+    const held = readHold(sentence, findDurations(sentence));
+    if (held) return { wait: held, hasVerb: true };
+  }
   return { wait: null, hasVerb };
+}
+
+/** "Leave the flag at 10% for 2h": a hold verb, then "for" and a duration, with no condition between. */
+function readHold(sentence: string, durations: readonly FoundDuration[]): Wait | null {
+  let next = 0;
+  for (const verb of sentence.matchAll(HOLD_VERB)) {
+    const verbEnd = (verb.index ?? 0) + verb[0].length;
+    while (next < durations.length && (durations[next]?.index ?? 0) < verbEnd) next++;
+    const d = durations[next];
+    if (!d || !isSpan(sentence, verbEnd, d)) continue;
+    const between = sentence.slice(verbEnd, d.index);
+    if (!FOR_BEFORE.test(between)) continue;
+    const keep = /^keep/i.test(verb[0]);
+    if (keep && /\ban eye on\b/i.test(between)) continue;
+    if (keep && !KEEP_STATE.test(between.replace(FOR_BEFORE, ''))) continue;
+    return { minutes: d.minutes, phrase: d.phrase.trim() };
+  }
+  return null;
+}
+
+/** A verb's duration: within reach of the verb, with no condition between them ("if above 1% for"). */
+function isSpan(sentence: string, verbEnd: number, d: FoundDuration): boolean {
+  return d.index - verbEnd <= VERB_REACH && !CONDITION.test(sentence.slice(verbEnd, d.index));
 }

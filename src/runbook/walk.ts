@@ -1,16 +1,19 @@
 // One pass over the Markdown tree, in document order, collecting what the model needs.
 import type { Code, Heading, List, ListItem, Nodes, Paragraph, Root, RootContent, Table } from 'mdast';
 import { readApprovalBlanks } from './approvals.js';
-import { columnKind, looksLikeContactEntry, readContactRow, readContactText } from './contacts.js';
+import { isMethodBullet, looksLikeContactEntry, readContactGroup, readContactText } from './contact-items.js';
+import { columnKind, isRotaKey, readContactRow } from './contacts.js';
 import {
   childrenOf,
   columnOf,
   createLineIndex,
+  fenceMarker,
   isFenced,
   isUnclosedFence,
   lineOf,
   plainText,
   sliceSource,
+  splitLines,
 } from './markdown.js';
 import type { Contact } from './model.js';
 import { flagsOf, headingText, mergeFlags, NO_FLAGS, pseudoHeadings, type SectionFlags } from './sections.js';
@@ -66,7 +69,8 @@ export interface WalkResult {
   contacts: RawContact[];
   escalation: RawContact[][];
   approvals: RawApproval[];
-  unclosedFences: Code[];
+  /** Fences never closed; `atRoot` when the fence is at the top level (it then runs to the end of the document). */
+  unclosedFences: { node: Code; atRoot: boolean; marker: string }[];
 }
 
 interface Context {
@@ -97,10 +101,13 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
   const lineAt = createLineIndex(source);
   const listOfItem = new Map<ListItem, List>();
   let flags = NO_FLAGS;
+  // In a contact section: the heading or bold line just before, which a list of ways to reach may follow.
+  let pendingWho: { text: string; node: Nodes } | null = null;
 
   const currentPhase = (): number | null => (result.phases.length ? result.phases.length - 1 : null);
-  const nonRollbackSteps = (): number =>
-    result.steps.filter((s) => !result.phases[s.phase]?.flags.rollback).length;
+  // Counted as steps are added: filtering all steps per approval was quadratic.
+  let nonRollback = 0;
+  const nonRollbackSteps = (): number => nonRollback;
 
   function openSection(text: string, level: number, line: number): void {
     while (open.length && (open[open.length - 1]?.level ?? 0) >= level) open.pop();
@@ -118,7 +125,8 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
   }
 
   function addBlanks(text: string, node: Nodes, source: RawApproval['source'] = 'blank'): boolean {
-    const blanks = readApprovalBlanks(text);
+    const signOff = flags.signOff;
+    const blanks = readApprovalBlanks(text, { signOff, anyLabel: signOff && source !== 'table' });
     for (const b of blanks) {
       result.approvals.push({
         ...b,
@@ -133,17 +141,25 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
   }
 
   function visit(node: RootContent, ctx: Context, siblings: readonly RootContent[], index: number): void {
+    const who = pendingWho;
+    pendingWho = null;
     switch (node.type) {
       case 'heading':
-        if (node !== title) openSection(headingText(source, node), node.depth, lineOf(node));
+        if (node !== title) {
+          const text = headingText(source, node);
+          openSection(text, node.depth, lineOf(node));
+          if (flags.contacts) pendingWho = { text: plainText(node.children), node };
+        }
         break;
       case 'paragraph':
         visitParagraph(node, ctx);
+        if (flags.contacts) pendingWho = boldLine(node);
         break;
       case 'table':
         visitTable(node, ctx);
         break;
       case 'list':
+        if (who && flags.contacts && addContactGroup(who.text, node, who.node)) break;
         visitChildren(node.children, ctx);
         break;
       case 'listItem':
@@ -199,7 +215,19 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
           column: columnOf(row),
         });
       }
-      if (flags.contacts) {
+      if (flags.contacts && isRotaKey(cells[0] ?? '')) {
+        // A rota row ("Monday | Ana Silva (@asilva) | …"): the people in it, never the day.
+        for (const cell of cells.slice(1)) {
+          const contact = readContactText(cell);
+          result.contacts.push({
+            contact,
+            text: cell,
+            line: lineOf(row),
+            column: columnOf(row),
+            structured: false,
+          });
+        }
+      } else if (flags.contacts) {
         result.contacts.push({
           contact: readContactRow(cells, kinds),
           text: cells.join(' | '),
@@ -245,8 +273,11 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
         column: columnOf(item),
       });
     }
+    const methods = flags.contacts && text ? methodList(item) : undefined;
     if (flags.contacts && text) {
-      const contact = readContactText(text);
+      const contact = methods
+        ? readContactGroup(text, methods.children.map(itemText))
+        : readContactText(text, boldLead(own[0]));
       const raw: RawContact = {
         contact,
         text,
@@ -260,7 +291,7 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
     }
     const inner: Context = { ...ctx, step: step ?? ctx.step, blanksClaimed: true, root: false };
     item.children.forEach((child, i) => {
-      if (child.type === 'paragraph') return;
+      if (child.type === 'paragraph' || child === methods) return;
       visit(
         child,
         child.type === 'list' ? { ...inner, blanksClaimed: ctx.blanksClaimed } : inner,
@@ -268,6 +299,21 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
         i,
       );
     });
+  }
+
+  /** "### Jane Roe" or "**Platform on-call**" and then "- Phone: …", "- Slack: @…": one contact. */
+  function addContactGroup(who: string, list: List, at: Nodes): boolean {
+    const bullets = list.children.map(itemText);
+    if (!bullets.length || !bullets.every(isMethodBullet)) return false;
+    const contact = readContactGroup(who, bullets);
+    result.contacts.push({ contact, text: who, line: lineOf(at), column: columnOf(at), structured: true });
+    return true;
+  }
+
+  function boldLine(paragraph: Paragraph): { text: string; node: Nodes } | null {
+    const titles = splitLines(paragraph.children).length === 1 ? pseudoHeadings(source, paragraph) : [];
+    const text = titles.length === 1 ? plainText(paragraph.children).replace(/\s*:\s*$/, '') : '';
+    return text ? { text, node: paragraph } : null;
   }
 
   let lastEscalationList: List | undefined;
@@ -295,6 +341,7 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
       line: lineOf(item),
     };
     result.steps.push(step);
+    if (!result.phases[step.phase]?.flags.rollback) nonRollback++;
     stepOf.set(item, step);
     return step;
   }
@@ -310,7 +357,9 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
 
   function visitCode(node: Code, ctx: Context, siblings: readonly RootContent[], index: number): void {
     if (!isFenced(source, node)) return;
-    if (isUnclosedFence(source, node)) result.unclosedFences.push(node);
+    if (isUnclosedFence(source, node)) {
+      result.unclosedFences.push({ node, atRoot: ctx.root, marker: fenceMarker(source, node) ?? '```' });
+    }
     const owner = followedStep(siblings[index - 1], node) ?? ctx.step;
     owner?.commands.push(node);
   }
@@ -341,6 +390,26 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
 
   visitChildren(root.children, { inQuote: false, step: null, blanksClaimed: false, root: true });
   return result;
+}
+
+function itemText(item: ListItem): string {
+  return item.children
+    .filter((c): c is Paragraph => c.type === 'paragraph')
+    .map((p) => plainText(p.children))
+    .join('\n')
+    .trim();
+}
+
+/** An item's nested list that only gives ways to reach the item's person. */
+function methodList(item: ListItem): List | undefined {
+  const list = item.children.find((c): c is List => c.type === 'list');
+  return list?.children.length && list.children.every((i) => isMethodBullet(itemText(i))) ? list : undefined;
+}
+
+/** The item's leading bold text ("**Payments escalation contact:** …"), which names the role whole. */
+function boldLead(paragraph: Paragraph | undefined): string | undefined {
+  const lead = paragraph?.children.find((c) => !(c.type === 'text' && !c.value.trim()));
+  return lead?.type === 'strong' ? plainText(lead.children) : undefined;
 }
 
 function firstLine(text: string): string {

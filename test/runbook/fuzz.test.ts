@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SHAPES } from '../../bench/shapes.js';
+import { parseInChunks } from '../../src/runbook/chunks.js';
 import {
   buildSummary,
   type DiagnosticCode,
@@ -18,6 +20,7 @@ import {
   type Runbook,
   type Severity,
 } from '../../src/runbook/index.js';
+import { parseMarkdown } from '../../src/runbook/markdown.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SEED_ENV = process.env.FUZZ_SEED;
@@ -992,6 +995,78 @@ describe('parseRunbook under fuzzing', () => {
         'BOM',
       ].filter((what) => (seen.get(what) ?? 0) < 3);
       expect(missing, JSON.stringify(Object.fromEntries(seen))).toEqual([]);
+    },
+    TIMEOUT,
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Length and nesting: long items and lines, deep lists and quotes, and the pieces long documents
+// are parsed in (src/runbook/chunks.ts) must give the very tree of one whole parse.
+
+const deepList = fc
+  .tuple(fc.integer({ min: 1, max: 120 }), fc.constantFrom('- [ ] ', '1. ', '* ', '> ', '> - [ ] '), word)
+  .map(([depth, marker, w]) =>
+    Array.from(
+      { length: depth },
+      (_, i) => `${marker.startsWith('>') ? '> '.repeat(i) : '  '.repeat(i)}${marker}${w} ${i}`,
+    ).join('\n'),
+  );
+const longLine = fc
+  .tuple(
+    fc.array(fc.oneof(word, fc.constantFrom(':', '___', '@x', '10 min', '|', '`c`', '**b**')), {
+      minLength: 200,
+      maxLength: 1000,
+    }),
+    fc.constantFrom('- [ ] ', '1. ', '- Lead: ', '', '| '),
+  )
+  .map(([words, lead]) => `${lead}${words.join(' ')}`);
+const lengthy = fc
+  .array(fc.oneof(fragment, deepList, longLine, fc.constantFrom(...SHAPES.map((s) => s.build(6_000)))), {
+    minLength: 1,
+    maxLength: 12,
+  })
+  .map((parts) => `# Long\n\n${parts.join('\n\n')}\n`);
+
+// Cheaper than `lengthy`, for the property that parses everything twice.
+const nested = fc
+  .array(fc.oneof(fragment, deepList), { minLength: 1, maxLength: 8 })
+  .map((parts) => `# Nested\n\n${parts.join('\n\n')}\n`);
+
+describe('parseRunbook on long and deeply nested runbooks', () => {
+  it(
+    'keeps its invariants on long items, long lines and deep nesting',
+    () => {
+      fc.assert(
+        fc.property(lengthy, (text) => {
+          checkInvariants(text);
+        }),
+        settings(15),
+      );
+    },
+    TIMEOUT,
+  );
+
+  it.each(SHAPES.map((s) => [s.name, s] as const))(
+    'keeps its invariants on the %s shape at 64 KB',
+    (_name, shape) => {
+      checkInvariants(shape.build(64 * 1024));
+    },
+  );
+
+  it(
+    'parses in pieces to the same tree as in one go',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.oneof(document, nested, markdownSoup),
+          fc.integer({ min: 1, max: 400 }),
+          (text, every) => {
+            expect(parseInChunks(text, every)).toStrictEqual(parseMarkdown(text));
+          },
+        ),
+        settings(150),
+      );
     },
     TIMEOUT,
   );

@@ -1,0 +1,140 @@
+// Parses runbooks in a worker thread with a time limit, so a 1 MB runbook never blocks the bot:
+// other people's clicks are acknowledged while it parses, and a runbook that takes longer than the
+// limit gets one answer (`too_slow`) instead of holding a core forever (the worker is terminated).
+//
+// The worker file: next to this one when running compiled (dist/src/catalog/parse-worker.js, as
+// `npm start` does). Under vitest the sources are TypeScript, which a Node 20 worker cannot load,
+// so the compiled worker in dist/ is used (`npm test` builds first: `pretest`). With no compiled
+// worker at all, parsing falls back to this thread with the same time limit checked afterwards:
+// the answer is the same, but the event loop waits for the parse.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { type ParseOptions, parseRunbook, type Runbook } from '../runbook/index.js';
+
+/** A job sent to the worker. */
+export interface ParseRequest {
+  id: number;
+  text: string;
+  options: ParseOptions;
+}
+
+/** The worker's answer to one job. */
+export type ParseReply =
+  | { id: number; ok: true; runbook: Runbook }
+  | { id: number; ok: false; message: string };
+
+/** What a parse gives: the runbook, or why there is none. */
+export type ParseOutcome =
+  | { ok: true; runbook: Runbook }
+  | { ok: false; reason: 'too_slow'; limitMs: number }
+  | { ok: false; reason: 'failed'; message: string };
+
+interface Job {
+  request: ParseRequest;
+  resolve: (outcome: ParseOutcome) => void;
+}
+
+/** The compiled worker entry, or null when there is none (see the top of this file). */
+export function findWorkerFile(): string | null {
+  const here = fileURLToPath(import.meta.url);
+  const sibling = join(dirname(here), 'parse-worker.js');
+  if (here.endsWith('.js') && existsSync(sibling)) return sibling;
+  const built = join(dirname(here), '..', '..', 'dist', 'src', 'catalog', 'parse-worker.js');
+  return existsSync(built) ? built : null;
+}
+
+/** Creates the parser: one worker, one job at a time, each held to `timeLimitMs` once it starts. */
+export function createRunbookParser(options: { timeLimitMs: number; workerFile?: string | null }) {
+  const file = options.workerFile === undefined ? findWorkerFile() : options.workerFile;
+  const queue: Job[] = [];
+  let worker: Worker | null = null;
+  let current: { job: Job; timer: NodeJS.Timeout } | null = null;
+  let nextId = 1;
+
+  function spawn(path: string): Worker {
+    const w = new Worker(path);
+    w.on('message', (reply: ParseReply) => {
+      if (!current || reply.id !== current.job.request.id) return;
+      finish(
+        reply.ok
+          ? { ok: true, runbook: reply.runbook }
+          : { ok: false, reason: 'failed', message: reply.message },
+      );
+    });
+    w.on('error', (err) => {
+      if (worker === w) worker = null;
+      finish({ ok: false, reason: 'failed', message: err.message });
+    });
+    w.on('exit', (code) => {
+      if (worker !== w) return; // terminated on purpose
+      worker = null;
+      finish({ ok: false, reason: 'failed', message: `the parse worker stopped (exit code ${code})` });
+    });
+    return w;
+  }
+
+  function finish(outcome: ParseOutcome): void {
+    if (!current) return;
+    clearTimeout(current.timer);
+    current.job.resolve(outcome);
+    current = null;
+    pump();
+  }
+
+  function pump(): void {
+    if (current || !file) return;
+    const job = queue.shift();
+    if (!job) {
+      worker?.unref(); // an idle worker does not keep the process alive
+      return;
+    }
+    worker ??= spawn(file);
+    worker.ref();
+    const timer = setTimeout(() => {
+      const stuck = worker;
+      worker = null;
+      void stuck?.terminate();
+      finish({ ok: false, reason: 'too_slow', limitMs: options.timeLimitMs });
+    }, options.timeLimitMs);
+    current = { job, timer };
+    worker.postMessage(job.request);
+  }
+
+  function parseHere(request: ParseRequest): ParseOutcome {
+    const started = performance.now();
+    try {
+      const runbook = parseRunbook(request.text, request.options);
+      const slow = performance.now() - started > options.timeLimitMs;
+      return slow ? { ok: false, reason: 'too_slow', limitMs: options.timeLimitMs } : { ok: true, runbook };
+    } catch (err) {
+      return { ok: false, reason: 'failed', message: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  return {
+    /** `worker` when parses run off the event loop, `in-thread` for the fallback. */
+    mode: file ? ('worker' as const) : ('in-thread' as const),
+    parse(text: string, parseOptions: ParseOptions = {}): Promise<ParseOutcome> {
+      const request: ParseRequest = { id: nextId++, text, options: parseOptions };
+      if (!file) return Promise.resolve(parseHere(request));
+      return new Promise((resolve) => {
+        queue.push({ request, resolve });
+        pump();
+      });
+    },
+    /** Stops the worker; jobs still queued are answered `failed`. */
+    async close(): Promise<void> {
+      for (const job of queue.splice(0))
+        job.resolve({ ok: false, reason: 'failed', message: 'parser closed' });
+      const w = worker;
+      worker = null;
+      if (current) finish({ ok: false, reason: 'failed', message: 'parser closed' });
+      await w?.terminate();
+    },
+  };
+}
+
+/** The parser's type. */
+export type RunbookParser = ReturnType<typeof createRunbookParser>;

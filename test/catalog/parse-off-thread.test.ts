@@ -1,0 +1,74 @@
+// The catalog parses off the event loop with a time limit: one clear answer over the limit.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SHAPES } from '../../bench/shapes.js';
+import { createRunbookParser, findWorkerFile } from '../../src/catalog/parse-off-thread.js';
+import { createRunbookCatalog } from '../../src/catalog/runbook-catalog.js';
+
+const SMALL = '# Small\n\n## Deploy\n\n- [ ] Ship\n\n## Rollback\n\n1. Revert\n';
+const big = () => SHAPES.find((s) => s.name === 'many items')?.build(1024 * 1024) ?? '';
+
+describe('parsing off the event loop', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+  });
+
+  function folder(files: Record<string, string>): string {
+    const dir = mkdtempSync(join(tmpdir(), 'deploybot-catalog-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, `${name}.md`), text);
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  }
+
+  it('finds the compiled worker (npm test builds first), so parses run in a worker thread', () => {
+    expect(findWorkerFile()).toMatch(/parse-worker\.js$/);
+    const parser = createRunbookParser({ timeLimitMs: 10_000 });
+    cleanups.push(() => parser.close());
+    expect(parser.mode).toBe('worker');
+  });
+
+  it('gives the same runbook as parsing in this thread', async () => {
+    const parser = createRunbookParser({ timeLimitMs: 10_000 });
+    cleanups.push(() => parser.close());
+    const here = createRunbookParser({ timeLimitMs: 10_000, workerFile: null });
+    const [there, local] = await Promise.all([parser.parse(SMALL), here.parse(SMALL)]);
+    expect(there).toStrictEqual(local);
+    expect(there.ok && there.runbook.steps.map((s) => s.title)).toEqual(['Ship', 'Revert']);
+  });
+
+  it('answers a runbook over the time limit with one clear problem, and still parses the next one', async () => {
+    const catalog = createRunbookCatalog(folder({ big: big(), small: SMALL }), { parseTimeLimitMs: 1 });
+    cleanups.push(() => catalog.close());
+    const loaded = await catalog.load('big');
+    expect(loaded.ok).toBe(false);
+    if (loaded.ok) return;
+    expect(loaded.problem.code).toBe('runbook.too_slow');
+    expect(loaded.problem.message).toMatch(/^`big` is too big to read: parsing it took longer than 0 s/);
+    // The limit is per parse: the worker was replaced, and a small runbook still has its chance.
+    const roomy = createRunbookCatalog(folder({ small: SMALL }), { parseTimeLimitMs: 10_000 });
+    cleanups.push(() => roomy.close());
+    const small = await roomy.load('small');
+    expect(small.ok && small.entry.runbook.steps).toHaveLength(2);
+  });
+
+  it('keeps answering timers on this thread while a 1 MB runbook parses', async () => {
+    const parser = createRunbookParser({ timeLimitMs: 60_000 });
+    let parsed = false;
+    const parse = parser.parse(big()).then((outcome) => {
+      parsed = true;
+      return outcome;
+    });
+    let ticks = 0;
+    while (!parsed && ticks < 5) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (!parsed) ticks++;
+    }
+    expect({ ticks, parsed }).toEqual({ ticks: 5, parsed: false });
+    // No need to wait for the end: closing stops the worker and answers the job.
+    await parser.close();
+    expect(await parse).toEqual({ ok: false, reason: 'failed', message: 'parser closed' });
+  });
+});
