@@ -390,12 +390,14 @@ export class FakeSlack {
       return answer(404, 'used_url');
     if (target && at - target.created > RESPONSE_URL_TTL_MS) return answer(404, 'expired_url');
     const flag = (v: unknown) => v === true || v === 'true';
+    // An original that is not a posted message is an ephemeral one (a private answer's buttons):
+    // replacing it shows the new text to that person only, as a private answer does.
     let effect: FakeResponse['effect'] = body.response_type === 'in_channel' ? 'in_channel' : 'ephemeral';
     if (target?.ts && flag(body.delete_original)) {
       const removed = this.state.handle('chat.delete', { channel: target.channel, ts: target.ts });
       if (removed?.ok !== true) return answer(404, 'message_not_found');
       effect = 'deleted';
-    } else if (target?.ts && flag(body.replace_original)) {
+    } else if (target?.ts && flag(body.replace_original) && this.state.find(target.channel, target.ts)) {
       const { replace_original: _r, response_type: _t, ...content } = body;
       const replaced = this.state.handle('chat.update', {
         ...content,

@@ -38,7 +38,8 @@ describe('the queue behind an environment lock', () => {
 
   const parents = () =>
     h.slack.messages(CHANNEL).filter((m) => !m.thread_ts && m.text.includes('Mini deploy'));
-  const offers = () => h.slack.messages(CHANNEL).filter((m) => m.text.startsWith('▶️'));
+  // An offer as first posted (Start now replaces it through its response_url).
+  const offers = () => h.slack.messages(CHANNEL).filter((m) => (m.edits[0]?.text ?? m.text).startsWith('▶️'));
   const offerButton = (who: string, action: string) => {
     const offer = offers().find((m) => m.text.includes(`<@${who}>`));
     const button = buttonsOf(offer).find((b) => b.actionId === action);
@@ -97,7 +98,12 @@ describe('the queue behind an environment lock', () => {
     const first = h.clickBody(button, 'U0BOB', { channel: offer.channel, ts: offer.ts });
     const second = h.clickBody(button, 'U0BOB', { channel: offer.channel, ts: offer.ts });
     await h.send([first.body, second.body]);
-    const texts = [...first.replies(), ...second.replies()].map((r) => String(r.body.text));
+    // The winning click replaces the offer itself (its response_url belongs to that message).
+    const texts = [
+      ...first.replies().map((r) => String(r.body.text)),
+      ...second.replies().map((r) => String(r.body.text)),
+      String(h.slack.message(offer.channel, offer.ts)?.text),
+    ];
     expect(texts).toEqual(
       expect.arrayContaining([expect.stringMatching(/^Started run `[0-9a-f]{8}` of `mini`\.$/)]),
     );
@@ -110,7 +116,9 @@ describe('the queue behind an environment lock', () => {
     expect(offers().map((m) => m.text.includes('<@U0CAROL>'))).toEqual([false, true]);
     const leave = offerButton('U0CAROL', ACTIONS.queueCancel);
     const left = await h.click(leave.button, 'U0CAROL', { channel: leave.offer.channel, ts: leave.offer.ts });
-    expect(left.replies.map((r) => r.body.text)).toEqual([expect.stringMatching(/^Left the queue: `q\d+`/)]);
+    // Leaving replaces the offer itself (its response_url belongs to that message).
+    expect(left.replies).toEqual([]);
+    expect(h.slack.message(leave.offer.channel, leave.offer.ts)?.text).toMatch(/^Left the queue: `q\d+`/);
     await elapse(h, OFFER_MINUTES + 1);
     expect(offers()).toHaveLength(2);
     expect(h.slack.violations).toEqual([]);

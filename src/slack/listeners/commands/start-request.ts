@@ -66,7 +66,7 @@ export async function startRequest(ctx: SlackContext, request: StartRequest): Pr
   });
   if (!started.ok) {
     const where = `<#${(await ctx.queries.find(started.holder.runId))?.channelId ?? request.channelId}>`;
-    const message = `${esc(started.message)} (in ${where}).`;
+    const message = `${started.message} (in ${where}).`;
     const target = { name: entry.name, environment, params, behindRunId: started.holder.runId };
     return queueOrAsk(ctx, request, target, message);
   }
