@@ -1,14 +1,10 @@
 // kill -9 in a click storm, then a restart on the same database: every acknowledged click is stored,
 // none twice, and once the new process answers /healthz every message catches up with the database.
 // The bot is its own process (`node dist/src/main.js`), clicked over HTTP with signed requests.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseTarget } from '../../src/db/client.js';
 import { ACK_LIMIT_MS } from '../../src/slack/listeners/commit-then-ack.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createFakeSlack, type FakeSlack } from '../support/fake-slack.js';
+import { FaultBot } from '../support/fault-bot.js';
 import {
   type Click,
   type Committed,
@@ -24,9 +20,7 @@ import {
   stormRuns,
   type Target,
   targetsIn,
-  writeStormRunbook,
 } from '../support/fault-storm.js';
-import { type SpawnedBot, spawnBot } from '../support/spawned-bot.js';
 
 const SECRET = 'faults-kill-secret';
 const STEPS = 30;
@@ -35,42 +29,14 @@ const CATCH_UP_MS = 10_000;
 
 describe('kill -9 during a click storm, then a restart', () => {
   let slack: FakeSlack;
-  let dir: string;
-  let pg: TestDatabase | null = null;
-  let target: DatabaseTarget;
-  let bot: SpawnedBot | null = null;
-  const url = () => `http://127.0.0.1:${bot?.port}/slack/events`;
-
-  async function start(): Promise<number> {
-    bot = await spawnBot({
-      SLACK_BOT_TOKEN: 'xoxb-faults',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.url,
-      RUNBOOKS_DIR: dir,
-      ...('url' in target ? { DATABASE_URL: target.url } : { DATA_DIR: target.dataDir }),
-    });
-    for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${bot.port}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) return performance.now();
-      await sleep(20);
-    }
-  }
-
-  async function kill(): Promise<void> {
-    const child = bot?.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
-    await bot?.stop(); // removes its temporary folder; the database is ours
-  }
+  let fb: FaultBot;
+  const url = () => fb.url();
+  const kill = () => fb.kill();
+  const start = () => fb.start();
 
   /** The database after the process died: every click answered 200 (in time) is there, none twice. */
   async function checkStored(clicks: Click[]): Promise<Committed> {
-    const committed = await readCommitted(target);
+    const committed = await readCommitted(fb.target);
     const acked = clicks.filter((c) => c.status === 200 && c.ms < ACK_LIMIT_MS);
     const lost = acked.filter((c) => !committed.done.get(runOf(c.target))?.has(stepOf(c.target)));
     expect(lost.map((c) => c.target.value)).toEqual([]);
@@ -85,24 +51,17 @@ describe('kill -9 during a click storm, then a restart', () => {
       await sleep(50);
     const ms = performance.now() - healthy;
     const stale = staleRuns(slack, runs, committed).map((r) => describeRun(slack, r, committed));
-    expect(stale, bot?.output().slice(-3000)).toEqual([]);
+    expect(stale, fb.output().slice(-3000)).toEqual([]);
     return ms;
   }
 
   beforeAll(async () => {
     slack = await createFakeSlack();
-    dir = mkdtempSync(join(tmpdir(), 'deploybot-faults-'));
-    writeStormRunbook(dir, STEPS);
-    if (process.env.TEST_DATABASE_URL) {
-      pg = await createTestDatabase('postgres');
-      target = pg.target;
-    } else target = { dataDir: join(dir, 'data') };
+    fb = await FaultBot.create(slack, SECRET, STEPS);
   }, 60_000);
   afterAll(async () => {
-    await bot?.stop();
-    await pg?.dispose();
+    await fb?.dispose();
     await slack?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('keeps every acknowledged click exactly once and catches up within 10 s of /healthz', async () => {
