@@ -20,10 +20,16 @@ export class FaultBot {
     private readonly pg: TestDatabase | null,
   ) {}
 
-  /** A runbook folder with storm.md (`steps` steps) and a database; the bot is not started yet. */
-  static async create(slack: FakeSlack, secret: string, steps: number): Promise<FaultBot> {
+  /** A runbook folder with storm.md (`steps` steps) and a database (or `database`); not started yet. */
+  static async create(
+    slack: FakeSlack,
+    secret: string,
+    steps: number,
+    database?: DatabaseTarget,
+  ): Promise<FaultBot> {
     const dir = mkdtempSync(join(tmpdir(), 'deploybot-faults-'));
     writeStormRunbook(dir, steps);
+    if (database) return new FaultBot(slack, secret, dir, database, null);
     const pg = process.env.TEST_DATABASE_URL ? await createTestDatabase('postgres') : null;
     return new FaultBot(slack, secret, dir, pg?.target ?? { dataDir: join(dir, 'data') }, pg);
   }
