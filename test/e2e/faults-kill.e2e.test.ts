@@ -6,18 +6,20 @@ import { ACK_LIMIT_MS } from '../../src/slack/listeners/commit-then-ack.js';
 import { createFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { FaultBot } from '../support/fault-bot.js';
 import {
-  type Click,
   type Committed,
   describeRun,
   readCommitted,
-  runOf,
   type StormRun,
-  sleep,
   staleRuns,
+  stormRuns,
+} from '../support/fault-state.js';
+import {
+  type Click,
+  runOf,
+  sleep,
   startRuns,
   stepOf,
   storm,
-  stormRuns,
   type Target,
   targetsIn,
 } from '../support/fault-storm.js';

@@ -5,20 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { createFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { FaultBot } from '../support/fault-bot.js';
-import {
-  type Committed,
-  describeRun,
-  readCommitted,
-  STARTER,
-  sleep,
-  staleRuns,
-  startRuns,
-  stepOf,
-  storm,
-  stormRuns,
-  type Target,
-  targetsIn,
-} from '../support/fault-storm.js';
+import { type Committed, describeRun, readCommitted, staleRuns, stormRuns } from '../support/fault-state.js';
+import { STARTER, sleep, startRuns, stepOf, storm, type Target, targetsIn } from '../support/fault-storm.js';
 import { PgCluster, pgClusterUnavailable } from '../support/pg-cluster.js';
 import { blockActionsBody, postToApp } from '../support/slack-requests.js';
 

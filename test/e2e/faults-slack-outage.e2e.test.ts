@@ -4,20 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeSlack, type FakeSlack, type Fault } from '../support/fake-slack.js';
 import { FaultBot } from '../support/fault-bot.js';
-import {
-  type Committed,
-  describeRun,
-  readCommitted,
-  runOf,
-  sleep,
-  staleRuns,
-  startRuns,
-  stepOf,
-  storm,
-  stormRuns,
-  type Target,
-  targetsIn,
-} from '../support/fault-storm.js';
+import { type Committed, describeRun, readCommitted, staleRuns, stormRuns } from '../support/fault-state.js';
+import { runOf, sleep, startRuns, stepOf, storm, type Target, targetsIn } from '../support/fault-storm.js';
 
 const SECRET = 'faults-outage-secret';
 const STEPS = 30;
