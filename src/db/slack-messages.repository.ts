@@ -9,6 +9,12 @@ export type StoredMessage = typeof slackMessagesTable.$inferSelect;
 /** Which message: the run, its kind, phase and part. */
 export type MessageKey = Pick<StoredMessage, 'runId' | 'kind' | 'phaseIndex' | 'part'>;
 
+/**
+ * A claimed render is stored as `claimed:<hash>` until Slack has it (`confirmRender`): a process
+ * killed between the claim and the write leaves a claim that is not "shown", so it is sent again.
+ */
+export const claimedHash = (hash: string) => `claimed:${hash}`;
+
 const whereKey = (k: MessageKey) =>
   and(
     eq(slackMessagesTable.runId, k.runId),
@@ -65,13 +71,14 @@ export function createSlackMessagesRepository(db: Database) {
 
     /**
      * Claims the right to show `version` (content `hash`) in this message: false when a newer
-     * version, or this very content, is already claimed, so an older render never goes out after a
-     * newer one, whichever process or path carries it.
+     * version, or this very content, is already shown, so an older render never goes out after a
+     * newer one, whichever process or path carries it. (A claim not yet confirmed may be claimed
+     * again with the same content: at worst the same content is sent twice.)
      */
     async claimRender(key: MessageKey, version: number, hash: string, at: string): Promise<boolean> {
       const rows = await db
         .update(slackMessagesTable)
-        .set({ renderHash: hash, renderedVersion: version, updatedAt: at })
+        .set({ renderHash: claimedHash(hash), renderedVersion: version, updatedAt: at })
         .where(
           and(
             whereKey(key),
@@ -88,6 +95,20 @@ export function createSlackMessagesRepository(db: Database) {
       return rows.length > 0;
     },
 
+    /** Slack has the claimed render: from now on it counts as shown. */
+    async confirmRender(key: MessageKey, version: number, hash: string): Promise<void> {
+      await db
+        .update(slackMessagesTable)
+        .set({ renderHash: hash })
+        .where(
+          and(
+            whereKey(key),
+            eq(slackMessagesTable.renderedVersion, version),
+            eq(slackMessagesTable.renderHash, claimedHash(hash)),
+          ),
+        );
+    },
+
     /** Gives a claim back after Slack refused the write: the next sync sends the message again. */
     async releaseRender(key: MessageKey, version: number, hash: string): Promise<void> {
       await db
@@ -97,7 +118,7 @@ export function createSlackMessagesRepository(db: Database) {
           and(
             whereKey(key),
             eq(slackMessagesTable.renderedVersion, version),
-            eq(slackMessagesTable.renderHash, hash),
+            eq(slackMessagesTable.renderHash, claimedHash(hash)),
           ),
         );
     },

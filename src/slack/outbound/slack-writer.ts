@@ -67,13 +67,23 @@ export function createSlackWriter(client: WebClient, logger: Logger, timing: Wri
     pausedUntil.set(method, Math.max(pausedUntil.get(method) ?? 0, Date.now() + ms));
   }
 
+  /**
+   * Waits until `method` may be called. While it keeps failing, callers go one at a time, each
+   * pushing the next one a back-off step later: waiters do not all wake together when a pause ends.
+   */
+  async function turnOf(method: string): Promise<void> {
+    for (let wait = (pausedUntil.get(method) ?? 0) - Date.now(); wait > 0; ) {
+      await sleep(wait);
+      wait = (pausedUntil.get(method) ?? 0) - Date.now();
+    }
+    const n = failures.get(method) ?? 0;
+    if (n > 0) pausedUntil.set(method, Date.now() + Math.min(50 * 2 ** n, MAX_BACKOFF_MS));
+  }
+
   /** Calls a Web API method with our own 429 handling and per-method back-off. */
   async function call<T>(method: string, args: Record<string, unknown>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      for (let wait = (pausedUntil.get(method) ?? 0) - Date.now(); wait > 0; ) {
-        await sleep(wait);
-        wait = (pausedUntil.get(method) ?? 0) - Date.now();
-      }
+      await turnOf(method);
       try {
         const result = (await client.apiCall(method, args)) as T;
         failures.delete(method);
@@ -83,6 +93,7 @@ export function createSlackWriter(client: WebClient, logger: Logger, timing: Wri
         if (e.code === ErrorCode.RateLimitedError) {
           const ms = Math.min((e.retryAfter ?? 1) * 1000, timing.maxRetryAfterMs);
           pausedUntil.set(method, Date.now() + ms);
+          failures.set(method, (failures.get(method) ?? 0) + 1);
           logger.warn({ method, retryAfterMs: ms, attempt }, 'Slack rate limited us; waiting');
           if (attempt < timing.maxAttempts) continue;
         } else if (e.code === ErrorCode.RequestError || e.code === ErrorCode.HTTPError) {

@@ -49,7 +49,12 @@ export function createOutbound(input: {
   viewExtras?: (loaded: LoadedRun) => Promise<ViewExtras>;
 }) {
   const { config, db, logger, clock } = input;
-  const client = new WebClient(config.slack.botToken, slackClientOptions(config, logger));
+  // The writer retries itself, spaced per method: a client retry inside each attempt would double
+  // the calls to a failing Slack.
+  const client = new WebClient(config.slack.botToken, {
+    ...slackClientOptions(config, logger),
+    retryConfig: { retries: 0 },
+  });
   const writer = createSlackWriter(client, logger.child({ component: 'slack-writer' }), input.timing);
   const messages = createSlackMessagesRepository(db);
   const budget = createUpdateBudget({ db, perMinute: input.timing.updatesPerMinute, logger });

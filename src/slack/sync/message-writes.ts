@@ -97,6 +97,7 @@ export function createMessageWrites(deps: MessageWritesDeps) {
     try {
       if (!(await deps.messages.claimRender(message, p.version, p.hash, at))) return settle('unchanged');
       const outcome = await deliver(message, p);
+      await deps.messages.confirmRender(message, p.version, p.hash);
       slot.shown = { version: p.version, hash: p.hash };
       slot.sentAt = Date.now();
       deps.onWritten?.(outcome, p.priority);

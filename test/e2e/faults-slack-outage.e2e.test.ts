@@ -1,0 +1,89 @@
+// A Slack outage while people go on clicking: every Web API call and response_url answers 500 (or
+// 429 with Retry-After) for FAULT_OUTAGE_MS (default 20 s). The bot process keeps acknowledging,
+// spaces its calls to the failing methods, and every message is current within 10 s of healing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeSlack, type FakeSlack, type Fault } from '../support/fake-slack.js';
+import { FaultBot } from '../support/fault-bot.js';
+import { type Committed, describeRun, readCommitted, staleRuns, stormRuns } from '../support/fault-state.js';
+import { runOf, sleep, startRuns, stepOf, storm, type Target, targetsIn } from '../support/fault-storm.js';
+
+const SECRET = 'faults-outage-secret';
+const STEPS = 30;
+const CHANNELS = ['C0OUTAGE1', 'C0OUTAGE2'];
+const OUTAGE_MS = Number(process.env.FAULT_OUTAGE_MS ?? 20_000);
+const HEAL_MS = 10_000;
+const MAX_PER_SECOND = 1.5;
+
+const VARIANTS: [string, Fault][] = [
+  ['500', { status: 500 }],
+  ['429 with Retry-After', { status: 429, retryAfter: 2 }],
+];
+
+describe.each(VARIANTS)('a Slack outage (%s) while people click', (name, fault) => {
+  let slack: FakeSlack;
+  let fb: FaultBot;
+  beforeAll(async () => {
+    slack = await createFakeSlack();
+    fb = await FaultBot.create(slack, SECRET, STEPS);
+  }, 60_000);
+  afterAll(async () => {
+    await fb?.dispose();
+    await slack?.close();
+  });
+
+  it('keeps acknowledging, spaces its calls, and is current within 10 s of healing', async () => {
+    await fb.start();
+    await startRuns(slack, fb.url(), SECRET, CHANNELS, STEPS);
+    const runs = stormRuns(slack, CHANNELS);
+    const first = CHANNELS.map((c) => targetsIn(slack, c)[0] as Target);
+    const warm = await storm(slack, fb.url, SECRET, first, 4);
+    while (staleRuns(slack, runs, expectedFrom(warm.map((c) => c.target))).length) await sleep(50);
+
+    // The outage: one click a second, alternating runs, each on a step not done yet.
+    const left = CHANNELS.map((c) => targetsIn(slack, c));
+    const count = Math.max(1, Math.floor(OUTAGE_MS / 1000) - 1);
+    const clicks = Array.from({ length: count }, (_, i) => left[i % 2]?.[Math.floor(i / 2)] as Target);
+    const from = Date.now();
+    slack.failFor('*', fault, OUTAGE_MS);
+    const during = await storm(slack, fb.url, SECRET, clicks, 1);
+    while (Date.now() < from + OUTAGE_MS) await sleep(20);
+    const healed = performance.now();
+    expect(during.map((c) => c.status)).toEqual(clicks.map(() => 200));
+    const perSecond = ratesDuring(slack, from, from + OUTAGE_MS);
+
+    const expected = expectedFrom([...warm, ...during].map((c) => c.target));
+    while (staleRuns(slack, runs, expected).length && performance.now() - healed < 60_000) await sleep(50);
+    const correctMs = performance.now() - healed;
+    const stale = staleRuns(slack, runs, expected).map((r) => describeRun(slack, r, expected));
+    expect(stale, fb.output().slice(-3000)).toEqual([]);
+    console.info(
+      `faults-slack-outage (${name}, ${OUTAGE_MS} ms): ${clicks.length} clicks all acknowledged; ` +
+        `calls/s during the outage ${JSON.stringify(perSecond)}; correct ${Math.round(correctMs)} ms after healing`,
+    );
+    expect(Object.entries(perSecond).filter(([, rate]) => rate > MAX_PER_SECOND)).toEqual([]);
+    expect(correctMs).toBeLessThan(HEAL_MS);
+
+    // What the bot stored is what people clicked, each step once.
+    await fb.stop();
+    const committed = await readCommitted(fb.target);
+    for (const run of runs) expect(committed.done.get(run.runId)).toEqual(expected.done.get(run.runId));
+    expect([...committed.completions.values()].filter((n) => n !== 1)).toEqual([]);
+  }, 180_000);
+});
+
+/** The state the clicks make: every clicked step done (one phase, plain steps: none is refused). */
+function expectedFrom(clicked: Target[]): Committed {
+  const done = new Map<string, Set<string>>();
+  for (const t of clicked) done.set(runOf(t), (done.get(runOf(t)) ?? new Set()).add(stepOf(t)));
+  return { done, completions: new Map() };
+}
+
+/** Calls per second per method (response_url included) received in [from, to). */
+function ratesDuring(slack: FakeSlack, from: number, to: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const c of slack.calls) if (c.at >= from && c.at < to) counts[c.method] = (counts[c.method] ?? 0) + 1;
+  const seconds = (to - from) / 1000;
+  return Object.fromEntries(
+    Object.entries(counts).map(([m, n]) => [m, Math.round((n / seconds) * 100) / 100]),
+  );
+}
