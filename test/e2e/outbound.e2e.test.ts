@@ -105,7 +105,7 @@ describe.each(DRIVERS)('the Slack output path (%s)', (driver) => {
     await acknowledge(h, first);
     const page = lastPage(h, first);
     expect(buttonsOf(page)).toEqual([]);
-    expect(JSON.stringify(page?.blocks)).toContain(`Acknowledged by <@${first}>`);
+    expect(JSON.stringify(page?.blocks)).toContain(`<@${first}> acknowledged`);
     expect(
       h.slack
         .responseWrites()

@@ -126,6 +126,8 @@ describe('owners', () => {
     const parent = h.parent();
     const report = buttonsOf(parent).find((b) => b.actionId === ACTIONS.report);
     if (!parent || !report) throw new Error('no Report button');
+    // Without files:write the report is posted as messages, which this test reads.
+    h.slack.failFor('files.getUploadURLExternal', { error: 'missing_scope' }, 60_000);
     await h.click(report, 'U0ALICE', { channel: parent.channel, ts: parent.ts });
     const text = JSON.stringify(
       h

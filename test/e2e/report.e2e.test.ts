@@ -21,6 +21,9 @@ describe('the run report', () => {
 
   beforeEach(async () => {
     h = await startHarness({ driver: E2E_DRIVER });
+    // A workspace without `files:write`: the report goes out as messages, whose text these tests
+    // read (the file upload itself is tested in test/report/share-report.test.ts).
+    h.slack.failFor('files.getUploadURLExternal', { error: 'missing_scope' }, 10 * 60_000);
     await h.command('start k8s-service-rollout version=1.4.2', 'U0ALICE');
     const status = await h.command('status', 'U0ALICE');
     runId = /`([0-9a-f]{8})` k8s-service-rollout/.exec(String(status.replies[0]?.body.text))?.[1] ?? '';
@@ -43,7 +46,7 @@ describe('the run report', () => {
     const before = h.thread().length;
     const { replies } = await h.click(report, 'U0CAROL', { channel: parent.channel, ts: parent.ts });
     expect(replies).toEqual([]);
-    // The fake Slack has no file upload: the bot tried, was refused, and posted the report as messages.
+    // Slack refused the upload (no files:write): the bot posted the report as messages.
     expect(h.slack.callsTo('files.getUploadURLExternal')).toHaveLength(1);
     const posted = h.thread().slice(before);
     expect(posted.length).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 // Does a click belong to the run its button value names? A value is only text in a message: a click is
 // applied only when it came from one of that run's own messages (its parent or a phase message), or,
-// for Acknowledge, from a DM (the state machine then checks the page was sent to the clicker).
+// for Acknowledge, also from a DM (the state machine then checks the page was sent to the clicker).
 import { createSlackMessagesRepository } from '../../../db/slack-messages.repository.js';
 import type { SlackContext } from '../../context.js';
 import { ACTIONS } from '../../ids.js';
@@ -39,6 +39,8 @@ export async function clickBelongsToRun(
 ): Promise<boolean> {
   const { channelId, messageTs } = origin;
   if (!channelId || !messageTs) return false;
-  if (actionId === ACTIONS.acknowledge) return channelId.startsWith('D');
+  // Acknowledge comes from a page (a DM; the state machine checks the page was the clicker's) or
+  // from the live escalation view in the run's own thread.
+  if (actionId === ACTIONS.acknowledge && channelId.startsWith('D')) return true;
   return createSlackMessagesRepository(ctx.runDeps.db).isOfRun(runId, channelId, messageTs);
 }
