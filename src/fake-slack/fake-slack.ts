@@ -281,6 +281,11 @@ export class FakeSlack {
     return this.faults.heldCount;
   }
 
+  /** Slack answers normally again: every scripted fault, delay and hang is dropped. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   /** Forgets calls, messages, views, responses, violations, faults and `allowMentions`; keeps options. */
   reset(): void {
     this.faults.clear();

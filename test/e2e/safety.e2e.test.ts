@@ -116,11 +116,13 @@ describe('safety of the thread', () => {
       const { phase, done } = await startedRun(h);
       const [first, second] = done;
       if (!first || !second) throw new Error('need two steps');
-      // Slack is down while the first click is stored: the message cannot be updated before the "crash".
+      // Slack is down while the first click is stored: the message cannot be updated before the
+      // "crash", neither through the click's response_url nor through chat.update.
       h.slack.failFor('chat.update', { error: 'service_unavailable' }, 60_000);
+      h.slack.failFor('response_url', { status: 500 }, 60_000);
       await h.click(first, 'U0BOB', { channel: phase.channel, ts: phase.ts });
       expect(buttonsOf(h.slack.message(phase.channel, phase.ts)).map((b) => b.value)).toContain(first.value);
-      h.slack.reset();
+      h.slack.clearFaults();
       await h.restart();
       // Caught up on start: the first step shows done without anyone clicking again.
       expect(
