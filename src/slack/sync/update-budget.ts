@@ -22,11 +22,12 @@ interface Waiter {
 const KEY = 'chat.update';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Creates the budget: `perMinute` tokens a minute, bursts up to `burst`. */
+/** Creates the budget: never more than `perMinute` updates in any minute, short bursts allowed. */
 export function createUpdateBudget(input: { db: Database; perMinute: number; logger: Logger }) {
   const { db, logger } = input;
-  const rate = input.perMinute / 60;
-  const burst = Math.min(10, input.perMinute);
+  // Any sliding minute holds at most perMinute updates: the burst plus a minute of refill.
+  const burst = Math.max(1, Math.min(5, Math.floor(input.perMinute / 8)));
+  const rate = (input.perMinute - burst) / 60;
   const waiters: Waiter[] = [];
   const served = new Map<string, number>();
   let seq = 0;

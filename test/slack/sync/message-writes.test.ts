@@ -155,7 +155,7 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
   });
 
   it('two replicas draw on one workspace budget', async () => {
-    // 30 a minute with a burst of 10: in ~2 s, the two together get about 11 tokens, not 22.
+    // 30 a minute: a burst of 3, then 27 a minute; in ~2 s the two together get about 4, not 8.
     const a = setup(30).budget;
     const b = setup(30).budget;
     let granted = 0;
@@ -172,7 +172,7 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
     a.close();
     b.close();
     await Promise.all(takes);
-    expect(granted).toBeGreaterThanOrEqual(10);
-    expect(granted).toBeLessThanOrEqual(12);
+    expect(granted).toBeGreaterThanOrEqual(3);
+    expect(granted).toBeLessThanOrEqual(5);
   });
 });
