@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Bot, startBot } from '../../src/server.js';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.js';
 import { postToApp, viewSubmissionBody } from '../support/slack-requests.js';
-import { acknowledge, lastPage, pagedUsers, threadTexts } from './drive.js';
+import { lastPage, pagedUsers, threadTexts } from './drive.js';
 import { buttonsOf, CHANNEL, E2E_DRIVER, type Harness, SECRET, startHarness } from './harness.js';
 
 const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'runbooks');
@@ -110,6 +110,10 @@ describe.runIf(E2E_DRIVER === 'postgres')('two bot processes on one database', (
     }
     expect(JSON.stringify(lastPage(harness, 'U0INGRID')?.blocks)).toContain('(round 2)');
 
+    // Rafael's page, as it was before anyone acknowledged (a stale card on his screen).
+    const rafaelPage = lastPage(harness, 'U0RAFAEL');
+    const rafaelAck = buttonsOf(rafaelPage).find((b) => b.actionId === ACTIONS.acknowledge);
+    if (!rafaelPage || !rafaelAck) throw new Error('no Acknowledge button for Rafael');
     // Ingrid acknowledges through the second process; both go on polling: nothing more is sent.
     const page = lastPage(harness, 'U0INGRID');
     const ack = buttonsOf(page).find((b) => b.actionId === ACTIONS.acknowledge);
@@ -122,7 +126,15 @@ describe.runIf(E2E_DRIVER === 'postgres')('two bot processes on one database', (
     await other.idle();
     expect(click.replies()).toEqual([]);
     await elapseBoth(30);
-    expect((await acknowledge(harness, 'U0RAFAEL')).replies.map((r) => r.body.text)).toEqual([
+    // Every page of the run was edited: no Acknowledge left, and it says who acknowledged.
+    expect(buttonsOf(lastPage(harness, 'U0RAFAEL'))).toEqual([]);
+    expect(JSON.stringify(lastPage(harness, 'U0RAFAEL')?.blocks)).toContain('<@U0INGRID> acknowledged');
+    // A click on the stale card is told who was first.
+    const stale = await harness.click(rafaelAck, 'U0RAFAEL', {
+      channel: rafaelPage.channel,
+      ts: rafaelPage.ts,
+    });
+    expect(stale.replies.map((r) => r.body.text)).toEqual([
       expect.stringMatching(/^already acknowledged by <@U0INGRID>/),
     ]);
 
