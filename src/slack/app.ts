@@ -23,6 +23,7 @@ import {
 import { createDeployCommand } from './listeners/commands/deploy-command.js';
 import { createAppHomeOpened } from './listeners/events/app-home-opened.js';
 import { createRanItSubmission, createRollbackSubmission } from './listeners/views/modal-submissions.js';
+import { slackClientOptions } from './sync/create-outbound.js';
 
 /** What the app needs besides the listeners' context. */
 export interface SlackAppOptions {
@@ -53,12 +54,8 @@ export function createSlackApp({
   receiver: HTTPReceiver | SocketModeReceiver;
 } {
   const slackLogger = toSlackLogger(logger);
-  const clientOptions = {
-    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-    rejectRateLimitedCalls: true,
-    timeout: 10_000,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
-  };
+  // Bolt's own client (listener `client`) behaves as the bot's writer does.
+  const clientOptions = slackClientOptions(config, logger);
   const healthz = {
     path: '/healthz',
     method: ['GET'],
