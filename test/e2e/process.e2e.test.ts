@@ -85,7 +85,8 @@ describe('the bot process', () => {
         signal: AbortSignal.timeout(5000),
       });
       text = await scrape.text();
-      if (/kind="exception"\} 1/.test(text)) break;
+      // The counter moves before pino's line has crossed the pipe: wait for both.
+      if (/kind="exception"\} 1/.test(text) && /uncaught exception/.test(bot.output())) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(text).toMatch(/deploybot_unhandled_errors_total\{kind="rejection"\} 1/);
