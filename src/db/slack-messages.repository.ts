@@ -46,6 +46,16 @@ export function createSlackMessagesRepository(db: Database) {
       return rows.length > 0;
     },
 
+    /** Which run, if any, stored the message at `channelId`/`ts` as one of its own. */
+    async runAt(channelId: string, ts: string): Promise<string | null> {
+      const rows = await db
+        .select({ runId: slackMessagesTable.runId })
+        .from(slackMessagesTable)
+        .where(and(eq(slackMessagesTable.channelId, channelId), eq(slackMessagesTable.ts, ts)))
+        .limit(1);
+      return rows[0]?.runId ?? null;
+    },
+
     async save(
       message: Omit<StoredMessage, 'renderedVersion'> & { renderedVersion?: number },
     ): Promise<void> {

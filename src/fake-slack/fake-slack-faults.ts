@@ -8,11 +8,14 @@
  * - `{ status, body? }`: any other HTTP status (500, 503…) with a plain-text body.
  * - `{ error, messages? }`: HTTP 200 `{ ok: false, error }`, `messages` as `response_metadata.messages`.
  * - `{ hang: true }`: no answer until `release()`; then the call is handled normally.
+ * - `{ answerLost: true }`: the call is carried out at once (a post is in the channel), but its answer
+ *   is held until `release()`, as when the caller dies before Slack's answer reaches it.
  */
 export type Fault =
   | { status: number; retryAfter?: number; body?: string }
   | { error: string; messages?: string[] }
-  | { hang: true };
+  | { hang: true }
+  | { answerLost: true };
 
 /** A fault chosen for one call, with the Retry-After to send when it is a 429. */
 export interface ChosenFault {

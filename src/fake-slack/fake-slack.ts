@@ -346,13 +346,31 @@ export class FakeSlack {
     const call: FakeCall = { method, body, at: this.now(), token, status: null, error: null };
     this.calls.push(call);
     const answer = (await this.misbehave(method, res)) ?? this.overLimit(method, res);
+    if (answer === LOSE_ANSWER) {
+      const result = this.carryOut(method, body, token);
+      call.status = 200;
+      call.error = result.ok === true ? null : String(result.error);
+      this.changed();
+      await this.faults.hold(method);
+      if (!res.destroyed) send(res, 200, result);
+      return;
+    }
     if (answer) {
       call.status = answer.status;
       call.error = answer.error;
       return;
     }
+    const result = this.carryOut(method, body, token);
+    send(res, 200, result);
+    call.status = 200;
+    call.error = result.ok === true ? null : String(result.error);
+    this.changed();
+  }
+
+  /** What Slack does for a call, and its answer. */
+  private carryOut(method: string, body: Json, token: string | null): Json {
     const extra = this.extraMethods.get(method);
-    const result = !token
+    return !token
       ? fail('not_authed')
       : extra
         ? extra(body, token)
@@ -361,10 +379,6 @@ export class FakeSlack {
           this.directory.handle(method, body) ??
           this.state.handle(method, body) ??
           fail('unknown_method'));
-    send(res, 200, result);
-    call.status = 200;
-    call.error = result.ok === true ? null : String(result.error);
-    this.changed();
   }
 
   /** `views.open` with an expired (or, when strict, unknown) trigger fails as on Slack. */
@@ -389,7 +403,7 @@ export class FakeSlack {
       send(res, status, error ? { ok: false, error } : { ok: true });
     };
     const faulted = await this.misbehave('response_url', res);
-    if (faulted) return void Object.assign(call, faulted);
+    if (faulted && faulted !== LOSE_ANSWER) return void Object.assign(call, faulted);
     const target = this.responseTargets.get(id);
     if (this.responseWrites(id).length >= (this.options.responseUrlMaxUses ?? 5))
       return answer(404, 'used_url');
@@ -471,10 +485,11 @@ export class FakeSlack {
   private async misbehave(
     method: string,
     res: ServerResponse,
-  ): Promise<{ status: number; error: string | null } | null> {
+  ): Promise<{ status: number; error: string | null } | typeof LOSE_ANSWER | null> {
     const chosen = this.faults.take(method);
     const wait = this.faults.delayFor(method);
     if (wait > 0) await sleep(wait);
+    if (chosen && 'answerLost' in chosen.fault) return LOSE_ANSWER;
     if (this.faults.isHanging(method) || (chosen && 'hang' in chosen.fault)) {
       await this.faults.hold(method);
       return null;
@@ -482,6 +497,9 @@ export class FakeSlack {
     return chosen ? answerFault(res, chosen) : null;
   }
 }
+
+/** Carry the call out, but hold its answer (a caller that dies before Slack's answer reaches it). */
+const LOSE_ANSWER = 'lose-answer' as const;
 
 /** Starts a fake Slack on 127.0.0.1 at a free port. Close it with `close()`. */
 export async function createFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {

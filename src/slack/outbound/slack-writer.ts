@@ -147,6 +147,11 @@ export function createSlackWriter(client: WebClient, logger: Logger, timing: Wri
     await call('chat.update', { channel, ts, ...content });
   }
 
+  /** chat.delete of one of the bot's own messages. */
+  async function remove(channel: string, ts: string): Promise<void> {
+    await call('chat.delete', { channel, ts });
+  }
+
   /**
    * Posts to an interaction's response_url (no Web API budget; Slack allows 5 uses in 30 minutes).
    * Throws ResponseUrlError when Slack refuses it, so the caller can fall back to chat.update.
@@ -178,6 +183,7 @@ export function createSlackWriter(client: WebClient, logger: Logger, timing: Wri
   return {
     post,
     update,
+    remove,
     respond,
     postEphemeral: (channel: string, user: string, content: MessageContent) =>
       call('chat.postEphemeral', { channel, user, ...content }),

@@ -60,6 +60,25 @@ export function createClickFeedback(deps: ClickFeedbackDeps) {
       }
     },
 
+    /**
+     * Takes away a copy of a run's message that the bot never stored (posted just before a crash,
+     * posted again after it): through the click's response_url, else chat.delete. Never throws.
+     */
+    async retireCopy(origin: ClickOrigin): Promise<void> {
+      deps.logger.info(
+        { channel: origin.channelId, ts: origin.ts },
+        'removing an unstored copy of a run message',
+      );
+      try {
+        if (!origin.responseUrl) throw new Error('no response_url');
+        await deps.writer.respond(origin.responseUrl, { delete_original: true });
+      } catch {
+        await deps.writer
+          .remove(origin.channelId, origin.ts)
+          .catch((err: unknown) => deps.logger.warn({ err }, 'could not remove the copy'));
+      }
+    },
+
     /** An escalation DM someone acknowledged: its button goes at once, and it says who and when. */
     async acknowledged(run: LoadedRun, userId: string, origin: ClickOrigin): Promise<void> {
       const at = run.state.escalation?.acknowledgedAt;

@@ -6,9 +6,15 @@ import { encodeOrigin } from '../views/modal-origin.js';
 import { clickBelongsToRun, FOREIGN_CLICK, originOf as sourceOf } from './click-origin.js';
 import { type ButtonArgs, originOf } from './run-actions.js';
 
-/** Refuses (privately) a click whose message is not one of the run's own; true when refused. */
+/**
+ * Refuses (privately) a click whose message is not one of the run's own; true when refused. A copy of
+ * the run's message that the bot never stored is taken away, and its button still opens the modal.
+ */
 async function refusedAsForeign(ctx: SlackContext, args: ButtonArgs, runId: string): Promise<boolean> {
-  if (await clickBelongsToRun(ctx, runId, args.action.action_id, sourceOf(args.body))) return false;
+  const place = await clickBelongsToRun(ctx, runId, args.action.action_id, sourceOf(args.body));
+  const origin = originOf(args.body);
+  if (place === 'copy' && origin) void ctx.feedback.retireCopy(origin);
+  if (place) return false;
   ctx.metrics.click(args.action.action_id, 'foreign');
   await args
     .respond({ response_type: 'ephemeral', replace_original: false, text: FOREIGN_CLICK })

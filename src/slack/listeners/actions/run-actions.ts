@@ -52,17 +52,19 @@ export function createButtonHandler(ctx: SlackContext, toCommand: ToCommand) {
     }
     const work = (async () => {
       // A value is only text in a message: it acts on its run only from that run's own messages.
-      if (!(await clickBelongsToRun(ctx, value.runId, action.action_id, sourceOf(body)))) return null;
-      return executeCommand(ctx.runDeps, {
+      const place = await clickBelongsToRun(ctx, value.runId, action.action_id, sourceOf(body));
+      if (!place) return null;
+      const applied = await executeCommand(ctx.runDeps, {
         runId: value.runId,
         command: (loaded) => toCommand(value, userId, ctx, loaded),
         // One click is one action_ts: a retried delivery of it is stored once.
         idempotencyKey: `click:${action.action_ts}:${userId}:${action.action_id}:${action.value ?? ''}`,
       });
+      return { place, applied };
     })();
-    let result: Awaited<typeof work>;
+    let outcome: Awaited<typeof work>;
     try {
-      result = await commitThenAck(ack, work);
+      outcome = await commitThenAck(ack, work);
     } catch (err) {
       count('error');
       ctx.logger.error({ err, runId: value.runId, action: action.action_id }, 'click failed');
@@ -70,14 +72,23 @@ export function createButtonHandler(ctx: SlackContext, toCommand: ToCommand) {
         'Something went wrong on our side; nothing was changed. Try again in a moment.',
       ));
     }
-    if (!result) {
+    if (!outcome) {
       count('foreign');
       return void (await tell(FOREIGN_CLICK));
     }
+    const { place, applied: result } = outcome;
     count(result.ok ? 'applied' : 'refused');
     if (result.ok && !result.duplicate && action.action_id === ACTIONS.acknowledge)
       ctx.metrics.escalationAcknowledged();
     const origin = originOf(body);
+    if (place === 'copy' && origin) {
+      // A copy the bot never stored: it goes, and the run's own message shows the click at once.
+      await ctx.feedback.retireCopy(origin);
+      if (!result.ok) await tell(result.refusal.message);
+      return void ctx.kick(value.runId, result.ok && !result.duplicate ? result.run : undefined, {
+        urgent: true,
+      });
+    }
     if (result.run && origin && !(result.ok && result.duplicate)) {
       const acknowledgedBy = result.run.state.escalation?.acknowledgedBy;
       if (action.action_id !== ACTIONS.acknowledge) await ctx.feedback.show(result.run, origin);
