@@ -69,7 +69,10 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   }
   const directory = directoryResult.directory;
   const runDeps = createRunDeps(database.db, clock);
-  const catalog = createRunbookCatalog(config.runbooksDir, { onParse: metrics.observeParse });
+  const catalog = createRunbookCatalog(config.runbooksDir, {
+    onParse: metrics.observeParse,
+    ...(config.parseTimeLimitMs ? { parseTimeLimitMs: config.parseTimeLimitMs } : {}),
+  });
   const pagerDuty = startPagerDuty(config, directory, { db: database.db, clock, logger, runs: runDeps.runs });
   const runQueue = createQueueRepository(database.db);
   const viewExtras = (loaded: Parameters<typeof queueBehind>[1]) => queueBehind(runQueue, loaded);
@@ -80,7 +83,10 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     db: database.db,
     logger,
     clock,
-    timing: options.timing ?? DEFAULT_TIMING,
+    timing: options.timing ?? {
+      ...DEFAULT_TIMING,
+      updatesPerMinute: config.slack.updatesPerMinute ?? DEFAULT_TIMING.updatesPerMinute,
+    },
     metrics,
     ...(options.workerId ? { workerId: options.workerId } : {}),
     rememberDm: rememberDm(database.db),

@@ -31,6 +31,18 @@ const schema = z
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     PAGERDUTY_EVENTS_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
+    SLACK_UPDATES_PER_MINUTE: z.coerce
+      .number({ error: 'must be a whole number of chat.update calls a minute' })
+      .int('must be a whole number of chat.update calls a minute')
+      .min(8, 'must be at least 8')
+      .max(600, 'must be at most 600')
+      .default(40),
+    PARSE_TIME_LIMIT_MS: z.coerce
+      .number({ error: 'must be a number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(100, 'must be at least 100')
+      .max(300_000, 'must be at most 300000 (5 minutes)')
+      .default(20_000),
   })
   .loose();
 
@@ -43,7 +55,14 @@ export interface Config {
     /** Web API base URL with a trailing slash, or null for Slack's own. */
     apiUrl: string | null;
     botUserId: string | null;
+    /**
+     * chat.update calls a minute for the whole workspace, shared by every replica on one database
+     * (Slack's Tier 3 allows about 50; 40 keeps headroom). Optional: hand-built configs use 40.
+     */
+    updatesPerMinute?: number;
   };
+  /** How long one runbook parse may take before it is answered "too slow" (optional: 20 s). */
+  parseTimeLimitMs?: number;
   database: { url: string } | { dataDir: string };
   port: number;
   /** Interface to listen on (default: all); the playground keeps its bot on 127.0.0.1. */
@@ -99,7 +118,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       appToken: e.SLACK_APP_TOKEN ?? null,
       apiUrl,
       botUserId: e.SLACK_BOT_USER_ID ?? null,
+      updatesPerMinute: e.SLACK_UPDATES_PER_MINUTE,
     },
+    parseTimeLimitMs: e.PARSE_TIME_LIMIT_MS,
     database: e.DATABASE_URL ? { url: e.DATABASE_URL } : { dataDir: e.DATA_DIR },
     port: e.PORT,
     runbooksDir: e.RUNBOOKS_DIR,

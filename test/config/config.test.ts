@@ -24,7 +24,9 @@ describe('configuration from the environment', () => {
         appToken: null,
         apiUrl: null,
         botUserId: null,
+        updatesPerMinute: 40,
       },
+      parseTimeLimitMs: 20_000,
       database: { dataDir: './.data' },
       port: 3000,
       runbooksDir: './runbooks',
@@ -50,6 +52,20 @@ describe('configuration from the environment', () => {
         problems: ['METRICS_PORT must be a port number', 'METRICS_TOKEN must be at least 16 characters'],
       }),
     );
+  });
+
+  it('the chat.update budget and the parse time limit: whole numbers within bounds', () => {
+    const config = loadConfig({ ...GOOD, SLACK_UPDATES_PER_MINUTE: '100', PARSE_TIME_LIMIT_MS: '5000' });
+    expect(config.slack.updatesPerMinute).toBe(100);
+    expect(config.parseTimeLimitMs).toBe(5000);
+    expect(problemsOf({ ...GOOD, SLACK_UPDATES_PER_MINUTE: '2', PARSE_TIME_LIMIT_MS: '1.5' })).toEqual([
+      'SLACK_UPDATES_PER_MINUTE must be at least 8',
+      'PARSE_TIME_LIMIT_MS must be a whole number of milliseconds',
+    ]);
+    expect(problemsOf({ ...GOOD, SLACK_UPDATES_PER_MINUTE: 'lots', PARSE_TIME_LIMIT_MS: '999999' })).toEqual([
+      'SLACK_UPDATES_PER_MINUTE must be a whole number of chat.update calls a minute',
+      'PARSE_TIME_LIMIT_MS must be at most 300000 (5 minutes)',
+    ]);
   });
 
   it('PagerDuty: the events URL, and only PAGERDUTY_* variables as routing keys', () => {
