@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// From test/support, or from dist/test/support when a bench runs it compiled.
+const HERE = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const REPO = existsSync(join(HERE, 'package.json')) ? HERE : join(HERE, '..');
 const MAIN = join(REPO, 'dist', 'src', 'main.js');
 
 /** A running bot process. */
