@@ -24,19 +24,47 @@ describe('isAcceptableBody', () => {
 });
 
 describe('originOf', () => {
+  const none = { channelId: null, messageTs: null, threadTs: null, carriesButton: false };
+
   it('reads the container of a message click, else channel and message', () => {
     expect(originOf({ container: { channel_id: 'C1', message_ts: '1.2' } })).toEqual({
       channelId: 'C1',
       messageTs: '1.2',
+      threadTs: null,
+      carriesButton: false,
     });
-    expect(originOf({ channel: { id: 'C2' }, message: { ts: '3.4' } })).toEqual({
+    expect(originOf({ channel: { id: 'C2' }, message: { ts: '3.4', thread_ts: '1.0' } })).toEqual({
       channelId: 'C2',
       messageTs: '3.4',
+      threadTs: '1.0',
+      carriesButton: false,
     });
-    expect(originOf({ container: { type: 'view', view_id: 'V1' } })).toEqual({
-      channelId: null,
-      messageTs: null,
+    expect(originOf({ container: { type: 'view', view_id: 'V1' } })).toEqual(none);
+    expect(originOf(null)).toEqual(none);
+  });
+
+  it('says the message carries the button only when a shared message holds that action and value', () => {
+    const button = { action_id: 'step_done', value: 'run-1:s1' };
+    const click = (extra: object) => ({
+      container: { channel_id: 'C1', message_ts: '1.2' },
+      actions: [button],
+      ...extra,
     });
-    expect(originOf(null)).toEqual({ channelId: null, messageTs: null });
+    expect(originOf(click({ message: { ts: '1.2', blocks: [{ elements: [button] }] } })).carriesButton).toBe(
+      true,
+    );
+    expect(originOf(click({ message: { ts: '1.2', blocks: [{ accessory: button }] } })).carriesButton).toBe(
+      true,
+    );
+    const other = { action_id: 'step_done', value: 'run-2:s1' };
+    expect(originOf(click({ message: { ts: '1.2', blocks: [{ elements: [other] }] } })).carriesButton).toBe(
+      false,
+    );
+    expect(originOf(click({ message: { ts: '1.2' } })).carriesButton).toBe(false);
+    const ephemeral = click({
+      container: { channel_id: 'C1', message_ts: '1.2', is_ephemeral: true },
+      message: { ts: '1.2', blocks: [{ elements: [button] }] },
+    });
+    expect(originOf(ephemeral).carriesButton).toBe(false);
   });
 });
