@@ -1,10 +1,11 @@
 // Parses a long document in pieces that start where CommonMark closes every open block, so the
 // parse stays linear: micromark's document tokenizer copies all the events seen so far each time a
 // list closes before a paragraph or heading (micromark/lib/initialize/document.js, EditMap.consume),
-// which is quadratic on a runbook of many short sections. The pieces give the same tree: each one
-// is parsed by mdast-util-from-markdown and its positions shifted to the whole document's.
-import type { Nodes, Root, RootContent } from 'mdast';
-import { childrenOf, isUnclosedFence, parseMarkdown } from './markdown.js';
+// which is quadratic on a runbook of many short sections, and on one long list of nested items. The
+// pieces give the same tree: each one is parsed by mdast-util-from-markdown, its positions shifted to
+// the whole document's, and a list cut between two of its top-level items is joined again.
+import type { List, Nodes, Root, RootContent } from 'mdast';
+import { childrenOf, isFenced, isUnclosedFence, parseMarkdown } from './markdown.js';
 
 /** Pieces are cut at the first safe line after this many characters. */
 export const CHUNK_CHARS = 16 * 1024;
@@ -17,11 +18,18 @@ const ATX = /^#{1,6}(?:[ \t]|$)/;
 // A line that would continue a list or quote across a blank line, so never starts a piece.
 const CONTINUES = /^(?:[-+*](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|>)/;
 const FRONT_MATTER_FENCE = /^---[ \t]*\r?$/;
+// A top-level item of a list at column 0: it closes every block opened inside the item before it.
+// A bullet item with text may interrupt a paragraph; an ordered one only after a blank line (else
+// "2. x" after a paragraph is a lazy continuation line). A thematic break is not an item.
+const BULLET_ITEM = /^[-+*][ \t]+\S/;
+const ORDERED_ITEM = /^\d{1,9}[.)][ \t]+\S/;
+const THEMATIC_BREAK = /^(?:[-*_][ \t]*){3,}$/;
 
 /**
  * Offsets where a piece may start: a line at column 0 that is an ATX heading, or that follows a
- * blank line and is not a list item or quote (every container and paragraph is closed there). Code
- * and HTML blocks do not close there: `parseInChunks` checks for them and joins the pieces.
+ * blank line and is not a list item or quote (every container and paragraph is closed there), or
+ * that starts a top-level list item (`parseInChunks` joins the list again). Code and HTML blocks do
+ * not close there: `parseInChunks` checks for them and joins the pieces.
  */
 export function findCutPoints(source: string, every: number): number[] {
   const cuts: number[] = [];
@@ -35,7 +43,9 @@ export function findCutPoints(source: string, every: number): number[] {
     const blank = line.trim() === '';
     const atColumn0 = !blank && line[0] !== ' ' && line[0] !== '\t';
     const opens =
-      ATX.test(line) || (previousBlank && !CONTINUES.test(line) && !FRONT_MATTER_FENCE.test(line));
+      ATX.test(line) ||
+      (previousBlank && !CONTINUES.test(line) && !FRONT_MATTER_FENCE.test(line)) ||
+      startsItem(line, previousBlank);
     if (atColumn0 && offset - last >= every && opens) {
       cuts.push(offset);
       last = offset;
@@ -44,6 +54,11 @@ export function findCutPoints(source: string, every: number): number[] {
     offset = next;
   }
   return cuts;
+}
+
+function startsItem(line: string, previousBlank: boolean): boolean {
+  if (THEMATIC_BREAK.test(line)) return false;
+  return BULLET_ITEM.test(line) || (previousBlank && ORDERED_ITEM.test(line));
 }
 
 function skipFrontMatter(source: string): number {
@@ -78,15 +93,51 @@ export function parseInChunks(source: string, every = CHUNK_CHARS): Root {
     const text = source.slice(start, end);
     root = parseMarkdown(text);
     // A fence or HTML block open at the cut runs on in the whole document: join with the next piece.
-    if (end < source.length && runsOn(text, root)) continue;
+    if (end < source.length && (runsOn(text, root) || endsInIndentedCode(text, root))) continue;
     shift(root, line, start);
-    children.push(...root.children);
+    const [first, ...rest] = root.children;
+    const previous = children[children.length - 1];
+    if (previous?.type === 'list' && first?.type === 'list' && sameList(source, previous, first)) {
+      join(source, previous, first);
+      children.push(...rest);
+    } else {
+      children.push(...root.children);
+    }
     line += countNewlines(text);
     start = end;
   }
   const whole: Root = { type: 'root', children };
   if (root?.position) whole.position = { start: { line: 1, column: 1, offset: 0 }, end: root.position.end };
   return whole;
+}
+
+/** The marker of a list's first item: its bullet, or an ordered item's delimiter. */
+function markerOf(source: string, list: List): string | null {
+  const offset = list.position?.start.offset;
+  if (offset === undefined) return null;
+  return (
+    /^[ \t]*(?:([-+*])|\d{1,9}([.)]))/
+      .exec(source.slice(offset, offset + 16))
+      ?.slice(1)
+      .find(Boolean) ?? null
+  );
+}
+
+/** CommonMark continues a list with an item of the same kind and marker (bullet or delimiter). */
+function sameList(source: string, a: List, b: List): boolean {
+  const marker = markerOf(source, a);
+  return a.ordered === b.ordered && marker !== null && marker === markerOf(source, b);
+}
+
+/**
+ * Appends `b`'s items to `a`, as the whole document's parse has them: a list is loose (spread) when
+ * one of its items is, or when a blank line separates two of its items.
+ */
+function join(source: string, a: List, b: List): void {
+  const between = source.slice(a.position?.end.offset ?? 0, b.position?.start.offset ?? 0);
+  a.spread = Boolean(a.spread || b.spread || /\n[ \t]*\r?\n/.test(between));
+  a.children.push(...b.children);
+  if (a.position && b.position) a.position.end = b.position.end;
 }
 
 /**
@@ -103,6 +154,16 @@ function runsOn(text: string, root: Root): boolean {
     node = children[children.length - 1];
   }
   return false;
+}
+
+/**
+ * True when the piece ends in an indented code block at the top level: micromark then reads the next
+ * line as one that would interrupt a paragraph (an ordered item other than 1, or an empty one, turns
+ * into paragraph text, also as the content of a new item), so the piece is parsed with the next.
+ */
+function endsInIndentedCode(text: string, root: Root): boolean {
+  const last = root.children[root.children.length - 1];
+  return last?.type === 'code' && !isFenced(text, last);
 }
 
 function countNewlines(text: string): number {

@@ -1033,6 +1033,48 @@ const nested = fc
   .array(fc.oneof(fragment, deepList), { minLength: 1, maxLength: 8 })
   .map((parts) => `# Nested\n\n${parts.join('\n\n')}\n`);
 
+/**
+ * Lines that meet at column 0 the way lists do: top-level items of one marker or another, nested
+ * items, lazy lines, paragraphs, ordered items that cannot interrupt a paragraph, thematic breaks,
+ * setext underlines, quotes, tables, HTML and fences, joined by one or two line endings: the places
+ * where a piece may be cut between two items of a list and joined again.
+ */
+const columnZeroLine = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.tuple(fc.constantFrom('-', '*', '+'), box, inline).map(([m, b, t]) => `${m} ${b} ${t}`),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.tuple(fc.constantFrom('1.', '2.', '1)', '7.'), inline).map(([m, t]) => `${m} ${t}`),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fc.constantFrom(2, 3, 4, 6), listMarker, inline)
+      .map(([n, m, t]) => `${' '.repeat(n)}${m} ${t}`),
+  },
+  { weight: 2, arbitrary: inline },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '- - -',
+      '* * *',
+      '-',
+      '---',
+      '> - quoted',
+      '| a | b |\n|---|---|\n| 1 | 2 |',
+      '<div>\n- x\n</div>',
+      '```\n- in code\n```',
+      '```\n- never closed',
+      '    - indented code',
+    ),
+  },
+);
+const columnZeroLists = fc
+  .array(fc.tuple(columnZeroLine, fc.boolean()), { minLength: 1, maxLength: 24 })
+  .map((lines) => `${lines.map(([line, blank]) => `${line}\n${blank ? '\n' : ''}`).join('')}`);
+
 describe('parseRunbook on long and deeply nested runbooks', () => {
   it(
     'keeps its invariants on long items, long lines and deep nesting',
@@ -1059,7 +1101,7 @@ describe('parseRunbook on long and deeply nested runbooks', () => {
     () => {
       fc.assert(
         fc.property(
-          fc.oneof(document, nested, markdownSoup),
+          fc.oneof(document, nested, markdownSoup, columnZeroLists),
           fc.integer({ min: 1, max: 400 }),
           (text, every) => {
             expect(parseInChunks(text, every)).toStrictEqual(parseMarkdown(text));
