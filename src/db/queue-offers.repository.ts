@@ -83,16 +83,21 @@ export function createQueueOffers(db: Database) {
       return row ?? null;
     },
 
-    /** After a claimed start: started (with its run), or back to offered when the start failed. */
-    async finishStart(id: number, runId: string | null, now: Date): Promise<void> {
-      await db
-        .update(runQueueTable)
-        .set(
-          runId
-            ? { status: 'started', startedRunId: runId, endedAt: now.toISOString() }
-            : { status: 'offered' },
-        )
-        .where(and(eq(runQueueTable.id, id), eq(runQueueTable.status, 'starting')));
+    /**
+     * After a claimed start: started (with its run; the offer's message is closed through the
+     * outbox of the run that released the lock), or back to offered when the start failed.
+     */
+    async finishStart(id: number, runId: string | null, now: Date): Promise<QueueEntry | null> {
+      const at = now.toISOString();
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(runQueueTable)
+          .set(runId ? { status: 'started', startedRunId: runId, endedAt: at } : { status: 'offered' })
+          .where(and(eq(runQueueTable.id, id), eq(runQueueTable.status, 'starting')))
+          .returning();
+        if (row && runId) await closeOfferLater(tx, row, at);
+        return row ?? null;
+      });
     },
 
     /** The standing offer of a runbook and environment, which other starts must respect. */
@@ -125,7 +130,10 @@ export function createQueueOffers(db: Database) {
           .set({ status: 'expired', endedAt: at })
           .where(due)
           .returning();
-        for (const row of rows) await offerLater(tx, row, at);
+        for (const row of rows) {
+          await closeOfferLater(tx, row, at);
+          await offerLater(tx, row, at);
+        }
         return rows;
       });
     },
@@ -140,6 +148,16 @@ export async function outbox(
   at: string,
 ): Promise<void> {
   await tx.insert(outboxTable).values({ runId, effect, createdAt: at });
+}
+
+/** Queues the edit that takes the buttons off an offer that ended (taken, left or expired). */
+export async function closeOfferLater(
+  tx: Database | Transaction,
+  row: QueueEntry,
+  at: string,
+): Promise<void> {
+  if (!row.releasedByRunId || !row.offeredAt) return;
+  await outbox(tx, row.releasedByRunId, { type: 'close_offer', entryId: row.id }, at);
 }
 
 /** Queues the offer to the next entry, as Slack work of the run that released the lock. */

@@ -96,6 +96,8 @@ export type EdgeEffect =
   | { type: 'share_report'; userId: string }
   /** The run released its environment lock: offer it to the first start queued behind it. */
   | { type: 'offer_queue'; runbookName: string; environment: string }
+  /** An offer was taken, left or expired: its message in the channel loses its buttons. */
+  | { type: 'close_offer'; entryId: number }
   /** How an event for an outside pager went (said in the thread). */
   | { type: 'pagerduty_notice'; action: string; ok: boolean; detail: string | null };
 

@@ -103,10 +103,13 @@ describe.each(DRIVERS)('the queue in the database (%s)', (driver) => {
     expect(await queue.cancel(carol?.id ?? 0, 'UBOB', clock.now())).toBeNull();
     expect((await queue.cancel(carol?.id ?? 0, 'UCAROL', clock.now()))?.status).toBe('cancelled');
     expect((await queue.offerNext('mini', 'prod', runId, clock.now(), 15))?.starterId).toBe('UDAVE');
-    const offersQueued = (
-      await handle.db.select().from(outboxTable).where(eq(outboxTable.runId, runId))
-    ).filter((w) => w.effect.type === 'offer_queue');
+    const work = await handle.db.select().from(outboxTable).where(eq(outboxTable.runId, runId));
     // The release, Bob's expiry and Carol's cancel each queued an offer.
-    expect(offersQueued).toHaveLength(3);
+    expect(work.filter((w) => w.effect.type === 'offer_queue')).toHaveLength(3);
+    // Bob's expired offer and Carol's cancelled one are each edited once to lose their buttons.
+    expect(work.flatMap((w) => (w.effect.type === 'close_offer' ? [w.effect.entryId] : []))).toEqual([
+      bob?.id,
+      carol?.id,
+    ]);
   });
 });

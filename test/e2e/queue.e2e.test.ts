@@ -38,7 +38,7 @@ describe('the queue behind an environment lock', () => {
 
   const parents = () =>
     h.slack.messages(CHANNEL).filter((m) => !m.thread_ts && m.text.includes('Mini deploy'));
-  // An offer as first posted (Start now replaces it through its response_url).
+  // An offer as first posted (it is edited once it ends).
   const offers = () => h.slack.messages(CHANNEL).filter((m) => (m.edits[0]?.text ?? m.text).startsWith('▶️'));
   const offerButton = (who: string, action: string) => {
     const offer = offers().find((m) => m.text.includes(`<@${who}>`));
@@ -98,17 +98,25 @@ describe('the queue behind an environment lock', () => {
     const first = h.clickBody(button, 'U0BOB', { channel: offer.channel, ts: offer.ts });
     const second = h.clickBody(button, 'U0BOB', { channel: offer.channel, ts: offer.ts });
     await h.send([first.body, second.body]);
-    // The winning click replaces the offer itself (its response_url belongs to that message).
-    const texts = [
-      ...first.replies().map((r) => String(r.body.text)),
-      ...second.replies().map((r) => String(r.body.text)),
-      String(h.slack.message(offer.channel, offer.ts)?.text),
-    ];
-    expect(texts).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^Started run `[0-9a-f]{8}` of `mini`\.$/)]),
-    );
-    expect(texts.filter((t) => t.startsWith('Started run'))).toHaveLength(1);
+    // The winner is told privately; the offer in the channel says for everyone who started, and
+    // loses its buttons.
+    const replies = [...first.replies(), ...second.replies()];
+    for (const reply of replies) expect(reply.body.replace_original).toBe(false);
+    const texts = replies.map((r) => String(r.body.text));
+    expect(texts.filter((t) => /^Started run `[0-9a-f]{8}` of `mini`\.$/.test(t))).toHaveLength(1);
+    // The other click is told the run started or is starting, not that the offer expired.
+    expect(texts.filter((t) => !t.startsWith('Started run'))).toEqual([
+      expect.stringMatching(
+        /^This queued run (has already started|is being started \(a click before this one\); nothing more was started)\.$/,
+      ),
+    ]);
     expect(parents()).toHaveLength(2);
+    await h.bot.tick();
+    const closed = h.slack.message(offer.channel, offer.ts);
+    expect(closed?.text).toMatch(
+      /^✅ <@U0BOB> started their queued run `q\d+` \(`mini` in `staging`\) at \d\d:\d\d UTC\.$/,
+    );
+    expect(buttonsOf(closed)).toEqual([]);
 
     // Bob aborts: Carol is offered, leaves the queue, and nobody else is asked.
     expect(runIdOf(h)).not.toBe(await lastRunId(h));
@@ -116,9 +124,14 @@ describe('the queue behind an environment lock', () => {
     expect(offers().map((m) => m.text.includes('<@U0CAROL>'))).toEqual([false, true]);
     const leave = offerButton('U0CAROL', ACTIONS.queueCancel);
     const left = await h.click(leave.button, 'U0CAROL', { channel: leave.offer.channel, ts: leave.offer.ts });
-    // Leaving replaces the offer itself (its response_url belongs to that message).
-    expect(left.replies).toEqual([]);
-    expect(h.slack.message(leave.offer.channel, leave.offer.ts)?.text).toMatch(/^Left the queue: `q\d+`/);
+    // Carol is told privately; the offer says for everyone that she left, without buttons.
+    expect(left.replies.map((r) => r.body.text)).toEqual([expect.stringMatching(/^Left the queue: `q\d+`/)]);
+    await h.bot.tick();
+    const gone = h.slack.message(leave.offer.channel, leave.offer.ts);
+    expect(gone?.text).toMatch(
+      /^↩️ <@U0CAROL> left the queue at \d\d:\d\d UTC: `q\d+` \(`mini` in `staging`\) is cancelled/,
+    );
+    expect(buttonsOf(gone)).toEqual([]);
     await elapse(h, OFFER_MINUTES + 1);
     expect(offers()).toHaveLength(2);
     expect(h.slack.violations).toEqual([]);
@@ -134,7 +147,17 @@ describe('the queue behind an environment lock', () => {
     expect(offers()).toHaveLength(1);
     await elapse(h, 1);
     expect(offers().map((m) => m.text.includes('<@U0CAROL>'))).toEqual([false, true]);
-    const late = offerButton('U0BOB', ACTIONS.queueStart);
+    // Bob's offer says it expired; its buttons are gone (a click on a copy still shown is refused).
+    const expired = offers()[0];
+    expect(expired?.text).toMatch(
+      /^⌛ The offer to <@U0BOB> for `q\d+` \(`mini` in `staging`\) expired at \d\d:\d\d UTC/,
+    );
+    expect(buttonsOf(expired)).toEqual([]);
+    const late = {
+      offer: expired as NonNullable<typeof expired>,
+      button: buttonsOf(expired?.edits[0]).find((b) => b.actionId === ACTIONS.queueStart),
+    };
+    if (!late.button) throw new Error('no Start now on the first offer');
     const tooLate = await h.click(late.button, 'U0BOB', { channel: late.offer.channel, ts: late.offer.ts });
     expect(tooLate.replies.map((r) => r.body.text)).toEqual([
       expect.stringMatching(/^This offer expired at \d\d:\d\d UTC or was withdrawn; nothing was started\.$/),

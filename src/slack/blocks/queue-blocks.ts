@@ -91,6 +91,25 @@ export function buildOfferMessage(entry: QueuedStart): { text: string; blocks: K
   };
 }
 
+/**
+ * The offer once it ended, for everyone in the channel: who started, left or let it pass, and no
+ * buttons. Null while the offer stands.
+ */
+export function buildClosedOffer(
+  entry: QueuedStart,
+  endedAt: string | null,
+): { text: string; blocks: KnownBlock[] } | null {
+  const what = `${code(queueName(entry.id))} (${code(entry.runbookName)} in ${code(entry.environment)})`;
+  const at = endedAt ? ` at ${formatTime(endedAt)}` : '';
+  const texts: Record<string, string> = {
+    started: `✅ ${mention(entry.starterId)} started their queued run ${what}${at}.`,
+    cancelled: `↩️ ${mention(entry.starterId)} left the queue${at}: ${what} is cancelled; the next in line, if any, is asked.`,
+    expired: `⌛ The offer to ${mention(entry.starterId)} for ${what} expired${at}; the next in line, if any, is asked.`,
+  };
+  const text = texts[entry.status];
+  return text ? { text, blocks: [section(text, `offer:${entry.id}`)] } : null;
+}
+
 /** The parent message's line listing who is queued behind the run, or null when nobody is. */
 export function queueBlock(queue: readonly QueuedStart[] | undefined, blockId: string): KnownBlock | null {
   if (!queue?.length) return null;

@@ -57,6 +57,11 @@ export const startQueued: Act = async (ctx, id, userId) => {
     if (!found || found.starterId !== userId)
       return { text: 'Only the person who queued this run can start it.', replace: false };
     if (found.status === 'started') return { text: 'This queued run has already started.', replace: false };
+    if (found.status === 'starting')
+      return {
+        text: 'This queued run is being started (a click before this one); nothing more was started.',
+        replace: false,
+      };
     const until = found.offerExpiresAt
       ? ` at ${formatTime(new Date(found.offerExpiresAt).toISOString())}`
       : '';
@@ -71,12 +76,15 @@ export const startQueued: Act = async (ctx, id, userId) => {
     userId,
     fromQueue: claimed.id,
   });
-  await queue.finishStart(claimed.id, started.runId ?? null, ctx.runDeps.clock.now());
-  return { text: started.text, replace: Boolean(started.runId) };
+  const finished = await queue.finishStart(claimed.id, started.runId ?? null, ctx.runDeps.clock.now());
+  // The offer is a channel message: the clicker is answered privately, and the offer itself is
+  // edited for everyone (without its buttons) by the run that released the lock.
+  if (finished?.releasedByRunId) ctx.kick(finished.releasedByRunId);
+  return { text: started.text, replace: false };
 };
 
 /** **Leave the queue**. */
 export const leaveQueue: Act = async (ctx, id, userId) => {
-  const text = await cancelQueued(ctx, id, userId);
-  return { text, replace: text.startsWith('Left the queue') };
+  // Answered privately; the offer in the channel is edited for everyone (see startQueued).
+  return { text: await cancelQueued(ctx, id, userId), replace: false };
 };

@@ -10,6 +10,7 @@ import type { Clock } from '../../../shared/clock.js';
 import type { RunDeps } from '../../../usecases/deps.js';
 import { shareReport } from '../../outbound/share-report.js';
 import type { SlackWriter } from '../../outbound/slack-writer.js';
+import { closeOffer } from './close-offer.js';
 import { closePages } from './close-pages.js';
 import { pagerDutyNoticeText } from './pagerduty-notice.js';
 import { offerQueue } from './queue-offer.js';
@@ -36,6 +37,7 @@ export interface CarryDeps {
 const EDGE_TYPES: readonly string[] = [
   'share_report',
   'offer_queue',
+  'close_offer',
   'close_pages',
   'pagerduty_notice',
 ] satisfies (EdgeEffect | RunEffect)['type'][];
@@ -45,6 +47,7 @@ export function createCarryEffects(deps: CarryDeps): CarryEffect {
   return async (loaded, effect, parent) => {
     if (!EDGE_TYPES.includes(effect.type)) return false;
     if (effect.type === 'offer_queue') await offerQueue(deps, loaded, effect);
+    if (effect.type === 'close_offer') await closeOffer(deps, effect.entryId);
     if (effect.type === 'close_pages') await closePages({ ...deps, db: deps.runDeps.db }, loaded);
     if (effect.type === 'pagerduty_notice') {
       await deps.writer.post(parent.channelId, { text: pagerDutyNoticeText(effect) }, parent.ts);
