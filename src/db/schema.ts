@@ -206,7 +206,11 @@ export const slackMessagesTable = pgTable(
     renderHash: text('render_hash'),
     updatedAt: at('updated_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.kind, t.phaseIndex, t.part] })],
+  (t) => [
+    primaryKey({ columns: [t.runId, t.kind, t.phaseIndex, t.part] }),
+    // A click from a message the run did not store asks whose message it is (click-origin.ts).
+    index('slack_messages_channel_ts').on(t.channelId, t.ts),
+  ],
 );
 
 /** Durable timers for waits and escalation timeouts. */

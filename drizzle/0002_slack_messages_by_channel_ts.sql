@@ -1,0 +1,1 @@
+CREATE INDEX "slack_messages_channel_ts" ON "slack_messages" USING btree ("channel_id","ts");
