@@ -13,6 +13,8 @@ export interface OutboxItem {
 
 /** The claim of items that wait out a back-off after a failure (held by nobody, until their time). */
 const RESTING = 'resting';
+/** How the last error of an item Slack kept refusing begins: it was given up, not carried out. */
+export const DROPPED = 'dropped: ';
 
 /** Creates the outbox repository. */
 export function createOutboxRepository(db: Database) {

@@ -111,7 +111,7 @@ describe('the queue behind an environment lock', () => {
       ),
     ]);
     expect(parents()).toHaveLength(2);
-    await h.bot.tick();
+    await h.bot.idle();
     const closed = h.slack.message(offer.channel, offer.ts);
     expect(closed?.text).toMatch(
       /^✅ <@U0BOB> started their queued run `q\d+` \(`mini` in `staging`\) at \d\d:\d\d UTC\.$/,
@@ -126,7 +126,7 @@ describe('the queue behind an environment lock', () => {
     const left = await h.click(leave.button, 'U0CAROL', { channel: leave.offer.channel, ts: leave.offer.ts });
     // Carol is told privately; the offer says for everyone that she left, without buttons.
     expect(left.replies.map((r) => r.body.text)).toEqual([expect.stringMatching(/^Left the queue: `q\d+`/)]);
-    await h.bot.tick();
+    await h.bot.idle();
     const gone = h.slack.message(leave.offer.channel, leave.offer.ts);
     expect(gone?.text).toMatch(
       /^↩️ <@U0CAROL> left the queue at \d\d:\d\d UTC: `q\d+` \(`mini` in `staging`\) is cancelled/,

@@ -84,12 +84,62 @@ describe('the run report', () => {
     const told = [...first.replies(), ...second.replies()].map((r) => String(r.body.text));
     expect(told).toEqual([
       expect.stringMatching(
-        /^The report is already in the thread \(asked for by <@U0(CAROL|DAVE)> at \d\d:\d\d UTC\)\.$/,
+        /^The report is (already in|on its way to) the thread \(asked for by <@U0(CAROL|DAVE)> at \d\d:\d\d UTC\)\.$/,
       ),
     ]);
     const again = await h.click(report, 'U0ERIN', where);
     expect(again.replies.map((r) => r.body.text)).toEqual([expect.stringMatching(/^The report is already/)]);
     await h.restart();
+    expect(reports()).toHaveLength(1);
+  });
+
+  it('Slack refusing the report until the outbox gives it up: the next click asks again, once', async () => {
+    const parent = h.parent();
+    const report = buttonsOf(parent).find((b) => b.actionId === ACTIONS.report);
+    if (!parent || !report) throw new Error('no Report button on the parent message');
+    const where = { channel: parent.channel, ts: parent.ts };
+    const reports = () => h.thread().filter((m) => m.text.startsWith('📄 Run report'));
+    // Every post of the report is refused as Slack refuses a payload (not an outage): retried with
+    // a back-off, then given up.
+    h.slack.failFor('chat.postMessage', { error: 'invalid_blocks' }, 60 * 60_000);
+    const asked = await h.click(report, 'U0CAROL', where);
+    expect(asked.replies).toEqual([]);
+    const pending = await h.click(report, 'U0DAVE', where);
+    expect(pending.replies.map((r) => r.body.text)).toEqual([
+      expect.stringMatching(/^The report is on its way to the thread \(asked for by <@U0CAROL> at /),
+    ]);
+    // One refused post of the report per attempt; the eighth refusal gives it up.
+    const reportPosts = () =>
+      h.slack.callsTo('chat.postMessage').filter((c) => String(c.body.text).startsWith('📄 Run report'));
+    for (let i = 0; i < 30 && reportPosts().length < 8; i++) {
+      h.clock.advanceMinutes(1);
+      await h.bot.idle();
+    }
+    for (let i = 0; i < 3; i++) {
+      h.clock.advanceMinutes(10);
+      await h.bot.idle();
+    }
+    expect(reportPosts()).toHaveLength(8);
+    expect(reportPosts().every((c) => c.error === 'invalid_blocks')).toBe(true);
+    expect(reports()).toHaveLength(0);
+
+    // Slack accepts again: the next click asks again (a double click still shares it once).
+    h.slack.clearFaults();
+    h.slack.failFor('files.getUploadURLExternal', { error: 'missing_scope' }, 10 * 60_000);
+    const first = h.clickBody(report, 'U0ERIN', where);
+    const second = h.clickBody(report, 'U0ERIN', where);
+    await h.send([first.body, second.body]);
+    const told = [...first.replies(), ...second.replies()].map((r) => String(r.body.text));
+    expect(told).toEqual(
+      expect.arrayContaining([
+        'Slack refused the report the last time it was asked for; trying again now.',
+        expect.stringMatching(
+          /^The report is (already in|on its way to) the thread \(asked for by <@U0ERIN> at /,
+        ),
+      ]),
+    );
+    expect(told).toHaveLength(2);
+    await h.bot.idle();
     expect(reports()).toHaveLength(1);
   });
 

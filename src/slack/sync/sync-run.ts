@@ -4,7 +4,7 @@
 import { ErrorCode } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/client.js';
-import type { OutboxItem, OutboxRepository } from '../../db/outbox.repository.js';
+import { DROPPED, type OutboxItem, type OutboxRepository } from '../../db/outbox.repository.js';
 import type { LoadedRun, RunsRepository } from '../../db/runs.repository.js';
 import type { SlackMessagesRepository, StoredMessage } from '../../db/slack-messages.repository.js';
 import { ACTIVE_STATUSES, type RunEffect } from '../../runs/index.js';
@@ -161,7 +161,7 @@ async function failed(deps: SyncDeps, runId: string, left: OutboxItem[], error: 
     );
     await deps.outbox.markFailed(
       give.map((i) => i.id),
-      message,
+      `${DROPPED}${message}`,
       null,
     );
     await deps.outbox.markDone(

@@ -28,10 +28,14 @@ export function createReportHandler(ctx: SlackContext) {
       // Once per run, whoever clicks and however often: the sync posts it in the thread.
       const asked = await requestReport(ctx.runDeps, run.id, body.user.id);
       if (!asked.first) {
+        const where = asked.shared ? 'already in the thread' : 'on its way to the thread';
         return void (await tell(
-          `The report is already in the thread (asked for by ${mention(asked.by)} at ${formatTime(asked.at)}).`,
+          `The report is ${where} (asked for by ${mention(asked.by)} at ${formatTime(asked.at)}).`,
         ));
       }
+      // Asked again after Slack kept refusing the last one: say so, then try once more.
+      if (asked.again)
+        await tell('Slack refused the report the last time it was asked for; trying again now.');
       ctx.kick(run.id);
     } catch (err) {
       ctx.logger.error({ err, runId: value.runId }, 'the run report failed');
