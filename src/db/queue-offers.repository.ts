@@ -117,10 +117,18 @@ export function createQueueOffers(db: Database) {
       return row ?? null;
     },
 
-    /** Expires offers nobody took in time; the next entry of each is offered through the outbox. */
+    /**
+     * Expires offers nobody took in time; the next entry of each is offered through the outbox. A
+     * start still `starting` when its offer runs out was cut off (the process died between the claim
+     * and the start's end: a start takes seconds, an offer 15 minutes): it expires too, or the queue
+     * would wait on it for ever.
+     */
     async expireOffers(now: Date): Promise<QueueEntry[]> {
       const at = now.toISOString();
-      const due = and(eq(runQueueTable.status, 'offered'), sql`${runQueueTable.offerExpiresAt} <= ${at}`);
+      const due = and(
+        inArray(runQueueTable.status, ['offered', 'starting']),
+        sql`${runQueueTable.offerExpiresAt} <= ${at}`,
+      );
       // Every worker pass asks: a plain read first, a transaction only when an offer is due.
       const [any] = await db.select({ id: runQueueTable.id }).from(runQueueTable).where(due).limit(1);
       if (!any) return [];

@@ -111,5 +111,16 @@ describe.each(DRIVERS)('the queue in the database (%s)', (driver) => {
       bob?.id,
       carol?.id,
     ]);
+    // A start cut off between its claim and its end (the process died) does not hold the queue: it
+    // expires with its offer, and the next in line is asked.
+    const dave = await queue.offerNext('mini', 'prod', runId, clock.now(), 15);
+    expect(dave?.starterId).toBe('UDAVE');
+    expect(await queue.claimStart(dave?.id ?? 0, 'UDAVE', clock.now())).toMatchObject({ status: 'starting' });
+    clock.advanceMinutes(15);
+    expect((await queue.expireOffers(clock.now())).map((e) => [e.starterId, e.status])).toEqual([
+      ['UDAVE', 'expired'],
+    ]);
+    const after = await handle.db.select().from(outboxTable).where(eq(outboxTable.runId, runId));
+    expect(after.filter((w) => w.effect.type === 'offer_queue')).toHaveLength(4);
   });
 });
