@@ -55,8 +55,27 @@ export function formatCommandCode(source: string, values: Readonly<Record<string
   return escapeText(fillPlaceholders(source, values)).replace(/```/g, '`\u200b`\u200b`');
 }
 
+// formatMarkdown is pure and every render of a phase calls it for each of its steps, whose texts
+// rarely change: its results are kept, the least recently used dropped first.
+const FORMATTED_KEPT = 20_000;
+const formatted = new Map<string, string>();
+
 /** Turns a step's CommonMark (inline) into safe Slack mrkdwn, placeholders filled from `values`. */
 export function formatMarkdown(markdown: string, values: Readonly<Record<string, string>>): string {
+  const key = `${JSON.stringify(values)}\u0000${markdown}`;
+  const kept = formatted.get(key);
+  if (kept !== undefined) {
+    formatted.delete(key);
+    formatted.set(key, kept);
+    return kept;
+  }
+  const result = formatUncached(markdown, values);
+  formatted.set(key, result);
+  if (formatted.size > FORMATTED_KEPT) formatted.delete(formatted.keys().next().value as string);
+  return result;
+}
+
+function formatUncached(markdown: string, values: Readonly<Record<string, string>>): string {
   const uses: { whole: string; value: string | null }[] = [];
   const masked = dedent(markdown.replace(/[\uE000\uE001]/g, '')).replace(
     PLACEHOLDER,
