@@ -138,10 +138,7 @@ export function createQueueOffers(db: Database) {
           .set({ status: 'expired', endedAt: at })
           .where(due)
           .returning();
-        for (const row of rows) {
-          await closeOfferLater(tx, row, at);
-          await offerLater(tx, row, at);
-        }
+        for (const row of rows) await offerEnded(tx, row, at);
         return rows;
       });
     },
@@ -166,6 +163,12 @@ export async function closeOfferLater(
 ): Promise<void> {
   if (!row.releasedByRunId || !row.offeredAt) return;
   await outbox(tx, row.releasedByRunId, { type: 'close_offer', entryId: row.id }, at);
+}
+
+/** An offer ended unused (left or expired): its message is closed and the next in line is asked. */
+export async function offerEnded(tx: Database | Transaction, row: QueueEntry, at: string): Promise<void> {
+  await closeOfferLater(tx, row, at);
+  await offerLater(tx, row, at);
 }
 
 /** Queues the offer to the next entry, as Slack work of the run that released the lock. */

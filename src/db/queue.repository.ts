@@ -2,7 +2,7 @@
 // the offers to start. Every change that the holder's parent message shows queues a re-render of it.
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Database, Transaction } from './client.js';
-import { closeOfferLater, createQueueOffers, offerLater, outbox } from './queue-offers.repository.js';
+import { createQueueOffers, offerEnded, outbox } from './queue-offers.repository.js';
 import { runQueueTable } from './schema.js';
 
 type Db = Database | Transaction;
@@ -107,10 +107,7 @@ export function createQueueRepository(db: Database) {
           .returning();
         if (!row) return null;
         await rerender(tx, row.behindRunId, at);
-        if (row.offeredAt) {
-          await closeOfferLater(tx, row, at);
-          await offerLater(tx, row, at);
-        }
+        if (row.offeredAt) await offerEnded(tx, row, at);
         return row;
       });
     },
