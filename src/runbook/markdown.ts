@@ -9,11 +9,12 @@ import { frontmatter } from 'micromark-extension-frontmatter';
 import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
+import type { Construct, Event, Extension, State, TokenizeContext, Tokenizer } from 'micromark-util-types';
 
 // Only the GFM constructs the format needs: tables, task lists and strikethrough (so titles lose its
 // markup). Autolink literals and footnotes cost ~40% of the parse time and change nothing the parser
 // reads (a bare-URL item is recognised as link-only by its text, see walk.ts).
-const extensions = [gfmTable(), gfmTaskListItem(), gfmStrikethrough(), frontmatter(['yaml'])];
+const extensions = [gatedTable(), gfmTaskListItem(), gfmStrikethrough(), frontmatter(['yaml'])];
 const mdastExtensions = [
   gfmTableFromMarkdown(),
   gfmTaskListItemFromMarkdown(),
@@ -21,9 +22,68 @@ const mdastExtensions = [
   frontmatterFromMarkdown(['yaml']),
 ];
 
+// The text being parsed, for the table gate below to look one line ahead (micromark hands a flow
+// construct its text line by line, so the tokenizer itself cannot). Set for the length of one
+// synchronous parse.
+let parsing = '';
+
 /** Parses CommonMark with GFM tables, task lists and strikethrough and YAML front matter, keeping source positions. */
 export function parseMarkdown(source: string): Root {
-  return fromMarkdown(source, { extensions, mdastExtensions });
+  parsing = source;
+  try {
+    return fromMarkdown(source, { extensions, mdastExtensions });
+  } finally {
+    parsing = '';
+  }
+}
+
+// A line that may be a table's delimiter row once its container prefixes (indent, `>`) are
+// ignored: only spaces, tabs, `>`, `|`, `:` and `-`, with a `-` and a `|` or `:` (micromark needs one
+// of them to tell the row from a setext underline or a thematic break).
+const DELIMITER_ROW_CHARS = /^[ \t>|:-]*$/;
+
+/** True when the line after the one holding `offset` could be a table's delimiter row. */
+function nextLineMayBeDelimiterRow(source: string, offset: number): boolean {
+  const end = source.indexOf('\n', offset);
+  if (end === -1) return false;
+  const after = source.indexOf('\n', end + 1);
+  const line = source.slice(end + 1, after === -1 ? source.length : after).replace(/\r$/, '');
+  return (
+    line.includes('-') && (line.includes('|') || line.includes(':')) && DELIMITER_ROW_CHARS.test(line)
+  );
+}
+
+/** True when the events end in a table head or row (past line endings and prefixes): a body row may follow. */
+function afterTableRow(events: readonly Event[]): boolean {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const type = events[i]?.[1].type;
+    if (type === 'lineEnding' || type === 'linePrefix') continue;
+    return type === 'tableHead' || type === 'tableRow';
+  }
+  return false;
+}
+
+/**
+ * GFM tables, with a cheap look-ahead in front. micromark tries the table construct at the start of
+ * every paragraph line (as a block that could interrupt it), and the construct reads the whole line
+ * as a head row before it finds that the next line is no delimiter row; on a runbook of one-line
+ * list items that doubled the tokenizer's work. A head row is tried only when the next line of the
+ * text could be a delimiter row; body rows and everything else go to the construct unchanged, so the
+ * tree is the same (checked by test/runbook/markdown.test.ts against the plain extension).
+ */
+function gatedTable(): Extension {
+  const table = gfmTable().flow?.null;
+  const construct = (Array.isArray(table) ? table[0] : table) as Construct;
+  const tokenize: Tokenizer = function (this: TokenizeContext, effects, ok, nok): State {
+    return (code) => {
+      const offset = this.now().offset;
+      if (afterTableRow(this.events) || nextLineMayBeDelimiterRow(parsing, offset)) {
+        return construct.tokenize.call(this, effects, ok, nok)(code);
+      }
+      return nok(code);
+    };
+  };
+  return { flow: { null: [{ name: construct.name, tokenize, resolveAll: construct.resolveAll }] } };
 }
 
 /** Start line (1-based) of a node, 1 when the node has no position. */
