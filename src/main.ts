@@ -24,6 +24,9 @@ async function playground(): Promise<void> {
   if (code !== null) process.exit(code);
 }
 
+/** The longest a stop may take before the process exits anyway. */
+const STOP_DEADLINE_MS = 25_000;
+
 async function main(): Promise<void> {
   if (isPlayground(process.env)) return playground();
   let config: ReturnType<typeof loadConfig>;
@@ -58,9 +61,21 @@ async function main(): Promise<void> {
   }
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal while stopping: exiting now');
+      process.exit(1);
+    }
     stopping = true;
     logger.info({ signal }, 'stopping: no new requests, finishing what is in flight');
+    // bot.stop() bounds each part (requests 5 s, Slack work 10 s); this bounds the whole, under the
+    // 30 s a container stop gives by default, whatever a part waits on.
+    setTimeout(() => {
+      logger.error(
+        { deadlineMs: STOP_DEADLINE_MS },
+        'stop took too long: exiting (Slack work stays in the outbox)',
+      );
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
     bot.stop().then(
       () => process.exit(0),
       (err: unknown) => {

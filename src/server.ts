@@ -20,6 +20,7 @@ import { createBotIdentity } from './slack/bot-identity.js';
 import type { SlackContext } from './slack/context.js';
 import { DEFAULT_TIMING, type WriterTiming } from './slack/outbound/slack-writer.js';
 import { createPeopleResolver } from './slack/people/resolve-people.js';
+import { stopReceiver } from './slack/stop-receiver.js';
 import { rememberDm } from './slack/sync/carry-effects/close-pages.js';
 import { createCarryEffects } from './slack/sync/carry-effects/index.js';
 import { queueBehind } from './slack/sync/carry-effects/queue-offer.js';
@@ -36,6 +37,8 @@ export interface ServerOptions {
   workerId?: string;
   /** How long a stop waits for in-flight Slack work (the rest stays in the outbox for the next process). */
   stopTimeoutMs?: number;
+  /** How long a stop waits for HTTP requests in flight before it closes their connections. */
+  requestGraceMs?: number;
   /** The process's metrics (src/main.ts makes them, to count unhandled errors too); else the bot's own. */
   metrics?: Metrics;
 }
@@ -149,7 +152,8 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   // Start-up does not depend on Slack: it waits for auth.test a short while at most.
   await Promise.race([identity.ready, new Promise((r) => setTimeout(r, 3000))]);
   const started = await app.start(config.host ? { port: config.port, host: config.host } : config.port);
-  const port = config.slack.appToken ? config.port : ((started as Server).address() as { port: number }).port;
+  const httpServer = config.slack.appToken ? null : (started as Server);
+  const port = httpServer ? (httpServer.address() as { port: number }).port : config.port;
   // Catch up: every active run's messages are compared with the committed state, all runs at once,
   // through the per-run queue (a click meanwhile does not sync the run a second time in parallel).
   queue.catchUp((await ctx.queries.activeAll()).map((run) => run.id));
@@ -176,7 +180,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     },
     async stop() {
       identity.stop();
-      await app.stop();
+      await stopReceiver(app, httpServer, logger, options.requestGraceMs);
       await served.server?.close();
       await worker.stop();
       // Unfinished Slack work is safe in the outbox (its short lease lapses for the next process):

@@ -48,9 +48,7 @@ function nextLineMayBeDelimiterRow(source: string, offset: number): boolean {
   if (end === -1) return false;
   const after = source.indexOf('\n', end + 1);
   const line = source.slice(end + 1, after === -1 ? source.length : after).replace(/\r$/, '');
-  return (
-    line.includes('-') && (line.includes('|') || line.includes(':')) && DELIMITER_ROW_CHARS.test(line)
-  );
+  return line.includes('-') && (line.includes('|') || line.includes(':')) && DELIMITER_ROW_CHARS.test(line);
 }
 
 /** True when the events end in a table head or row (past line endings and prefixes): a body row may follow. */
