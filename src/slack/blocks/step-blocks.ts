@@ -10,6 +10,7 @@ import {
   type Item,
   LIMITS,
   maxSize,
+  type Size,
   sizeOf,
   splitMrkdwn,
   type Unit,
@@ -37,7 +38,7 @@ export function buildStepUnit(
   const texts = contentOf(step, values);
   const sections = texts.map((text, i) => section(i === 0 ? prefix + text : text, `${step.id}:t${i}`));
   const tail = st ? buildStepTail(view, step, st, flags) : [];
-  const tailBound = maxSize(syntheticTails(view, step).map(sizeOf));
+  const tailBound = tailBoundOf(view, step);
   return sections.map((block, i): Item => {
     const own = { blocks: 1, chars: (texts[i]?.length ?? 0) + (i === 0 ? PREFIX_ROOM : 0) };
     if (i < sections.length - 1) return { blocks: [block], bound: own };
@@ -46,6 +47,20 @@ export function buildStepUnit(
       bound: { blocks: own.blocks + tailBound.blocks, chars: own.chars + tailBound.chars },
     };
   });
+}
+
+// The room a step's tail may take depends on the step and the run id only (syntheticTails renders
+// fixed-length times), so it is kept per step: a run's runbook snapshot is cached, its steps are the
+// same objects from click to click, and measuring six tails per step was a third of a phase render.
+const tailBounds = new WeakMap<Step, { runId: string; bound: Size }>();
+
+/** The largest size the step's status or buttons can take (see syntheticTails). */
+export function tailBoundOf(view: RunView, step: Step): Size {
+  const kept = tailBounds.get(step);
+  if (kept?.runId === view.runId) return kept.bound;
+  const bound = maxSize(syntheticTails(view, step).map(sizeOf));
+  tailBounds.set(step, { runId: view.runId, bound });
+  return bound;
 }
 
 /** The step's text, wait and commands, packed into section-sized pieces (without the prefix). */

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildParentMessage, buildPhaseMessages } from '../../../src/slack/blocks/index.js';
+import { maxSize, sizeOf } from '../../../src/slack/blocks/limits.js';
+import { tailBoundOf } from '../../../src/slack/blocks/step-blocks.js';
+import { syntheticTails } from '../../../src/slack/blocks/step-tail.js';
 import { ACTIONS, decodeValue } from '../../../src/slack/ids.js';
 import { Harness } from '../../runs/support.js';
 import {
@@ -82,6 +85,24 @@ describe('limits', () => {
         run.ok({ type: 'fail_step', userId: 'UX', stepId: step.id, reason: 'r'.repeat(2000) });
     }
     expect(placement(phase(run))).toEqual(before);
+  });
+
+  it('keeps the room of each step’s tail, which the time does not change, and measures it again for another run', () => {
+    const text = `# W\n\n## Go\n- [ ] Soak for 15 minutes\n\n  \`\`\`sh\n  make deploy\n  \`\`\`\n- [ ] Plain\n`;
+    const run = new Harness(text);
+    const times = ['2026-01-01T00:00:00.000Z', '2026-06-30T23:59:59.999Z', '2027-12-31T12:34:56.000Z'];
+    for (const step of run.runbook.steps) {
+      const fresh = (view: ReturnType<typeof viewOf>) => maxSize(syntheticTails(view, step).map(sizeOf));
+      const first = tailBoundOf(viewOf(run, { now: new Date(times[0] ?? '') }), step);
+      for (const at of times) {
+        const view = viewOf(run, { now: new Date(at) });
+        expect(fresh(view)).toEqual(first);
+        expect(tailBoundOf(view, step)).toEqual(first);
+      }
+      // Another run (another button value): measured for that run.
+      const other = viewOf(run, { runId: `${run.state.id}-with-a-much-longer-id` });
+      expect(tailBoundOf(other, step)).toEqual(fresh(other));
+    }
   });
 
   it('cuts one enormous command at a line and says how much is left out', () => {
