@@ -173,21 +173,31 @@ async function main(): Promise<void> {
       while (Date.now() < watchUntil) await new Promise((r) => setTimeout(r, 500));
       const writes =
         slack.callsTo('chat.update').length + slack.callsTo('chat.postMessage').length - writesBefore;
-      // Click-to-visible: the first chat.update after the click whose blocks no longer offer that step's Done.
+      // Click-to-visible: the first write after the click (response_url or chat.update) whose blocks no
+      // longer offer that step's Done.
       const updates = slack.callsTo('chat.update').slice(updatesFrom);
       // The Undo button keeps the step's value: look for the Done button itself.
       const offersDone = (blocks: unknown, value: string) =>
         ((blocks ?? []) as { elements?: { action_id?: string; value?: string }[] }[]).some((block) =>
           (block.elements ?? []).some((e) => e.action_id === 'step.done' && e.value === value),
         );
+      // Every replacement through a click's response_url, with the message it replaced: under load
+      // one write carries several clicks (the newest render wins), through the newest click's URL.
+      const replacements = buttons.flatMap((b, i) =>
+        slack
+          .responseWrites(`r${rate}-${i}`)
+          .filter((r) => r.effect === 'replaced')
+          .map((r) => ({ ts: b.ts, at: r.at, blocks: (r.body as { blocks?: unknown }).blocks })),
+      );
       const visible = buttons
         .map((b, i) => {
           const sent = botRun.sentAt[i] ?? 0;
-          const replaced = slack.responseWrites(`r${rate}-${i}`).find((r) => r.effect === 'replaced');
+          const shows = (w: { ts: string; at: number; blocks: unknown }) =>
+            w.at >= sent && w.ts === b.ts && !offersDone(w.blocks, b.value);
           const shown = [
-            ...(replaced ? [replaced.at] : []),
+            ...replacements.filter(shows).map((r) => r.at),
             ...updates
-              .filter((u) => u.at >= sent && u.body.ts === b.ts && !offersDone(u.body.blocks, b.value))
+              .filter((u) => shows({ ts: String(u.body.ts), at: u.at, blocks: u.body.blocks }))
               .map((u) => u.at),
           ];
           return shown.length ? Math.min(...shown) - sent : Number.NaN;

@@ -32,6 +32,8 @@ interface Slot {
   pending: Pending | null;
   shown: { version: number; hash: string } | null;
   sentAt: number;
+  /** Ends the current wait for the gap or the budget (a click's write joined the pending one). */
+  wake: (() => void) | null;
 }
 
 export interface MessageWritesDeps {
@@ -52,6 +54,19 @@ export interface MessageWritesDeps {
 export const hashOf = (content: MessageContent): string =>
   createHash('sha1').update(JSON.stringify(content)).digest('hex');
 
+/** Waits `ms`, or less when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 const keyOf = (m: MessageKey) => `${m.runId}:${m.kind}:${m.phaseIndex}:${m.part}`;
 
 /** Creates the message writes of a process. */
@@ -65,7 +80,7 @@ export function createMessageWrites(deps: MessageWritesDeps) {
       const shown = message.renderHash
         ? { version: message.renderedVersion, hash: message.renderHash }
         : null;
-      slot = { tail: Promise.resolve(), pending: null, shown, sentAt: 0 };
+      slot = { tail: Promise.resolve(), pending: null, shown, sentAt: 0, wake: null };
       slots.set(key, slot);
     }
     return slot;
@@ -85,12 +100,22 @@ export function createMessageWrites(deps: MessageWritesDeps) {
       slot.pending = null;
       return settle('unchanged');
     }
-    if (!p.responseUrl) {
-      // Newer content may still replace this one while it waits for its gap and the budget.
-      const gap = p.priority === PRIORITY.clicked ? 0 : slot.sentAt + deps.gapMs - Date.now();
-      if (gap > 0) await new Promise((r) => setTimeout(r, gap));
-      await deps.budget.take(slot.pending?.priority ?? p.priority, message.runId);
-      p = slot.pending ?? p;
+    // Newer content may still replace this one while it waits for its gap and the budget. When a
+    // click's write joins it (a response_url, or the clicked priority), the wait ends: the click
+    // goes out through its response_url at once, or waits again at its own priority.
+    while (!p.responseUrl) {
+      const wake = new AbortController();
+      slot.wake = () => wake.abort();
+      try {
+        const gap = p.priority === PRIORITY.clicked ? 0 : slot.sentAt + deps.gapMs - Date.now();
+        if (gap > 0) await sleep(gap, wake.signal);
+        const granted =
+          !wake.signal.aborted && (await deps.budget.take(p.priority, message.runId, wake.signal));
+        p = slot.pending ?? p;
+        if (granted) break;
+      } finally {
+        slot.wake = null;
+      }
     }
     slot.pending = null;
     const at = deps.clock.now().toISOString();
@@ -144,10 +169,12 @@ export function createMessageWrites(deps: MessageWritesDeps) {
       return new Promise<WriteOutcome>((resolve, reject) => {
         const current = slot.pending;
         if (current && version >= current.version) {
+          const sooner = Boolean(options.responseUrl) || options.priority < current.priority;
           Object.assign(current, { content, hash, version });
           current.priority = Math.min(current.priority, options.priority) as Priority;
           current.responseUrl = options.responseUrl ?? current.responseUrl;
           current.settle.push({ resolve, reject });
+          if (sooner) slot.wake?.();
           return;
         }
         if (current) return resolve('unchanged');

@@ -102,10 +102,31 @@ export function createUpdateBudget(input: { db: Database; perMinute: number; log
   }
 
   return {
-    /** Resolves when this write may call chat.update. */
-    take(priority: Priority, runId: string): Promise<void> {
-      return new Promise<void>((resolve, reject) => {
-        waiters.push({ priority, runId, seq: ++seq, resolve, reject });
+    /**
+     * Resolves true when this write may call chat.update; false when `signal` aborted the wait first
+     * (no token was taken for it).
+     */
+    take(priority: Priority, runId: string, signal?: AbortSignal): Promise<boolean> {
+      if (signal?.aborted) return Promise.resolve(false);
+      return new Promise<boolean>((resolve, reject) => {
+        const waiter: Waiter = {
+          priority,
+          runId,
+          seq: ++seq,
+          resolve: () => {
+            signal?.removeEventListener('abort', leave);
+            resolve(true);
+          },
+          reject,
+        };
+        const leave = () => {
+          const at = waiters.indexOf(waiter);
+          if (at === -1) return; // already served
+          waiters.splice(at, 1);
+          resolve(false);
+        };
+        signal?.addEventListener('abort', leave, { once: true });
+        waiters.push(waiter);
         void serve();
       });
     },

@@ -154,6 +154,52 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
     expect(await writes.write(message, { text: 'v6' }, 6, { priority: PRIORITY.parent })).toBe('unchanged');
   });
 
+  it('sends a click that joins a write waiting for the budget through its response_url at once', async () => {
+    // 8 a minute: a burst of 1, then a token every ~8.6 s.
+    const { writes, budget } = setup(8);
+    expect(await writes.write(message, { text: 'v2' }, 2, { priority: PRIORITY.other })).toBe('chat.update');
+    const waiting = writes.write(message, { text: 'v3' }, 3, { priority: PRIORITY.other });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(budget.waiting).toBe(1);
+    const started = Date.now();
+    const url = slack.responseUrl('click', { channel: 'C1', ts: message.ts });
+    const clicked = writes.write(message, { text: 'v4' }, 4, {
+      priority: PRIORITY.clicked,
+      responseUrl: url,
+    });
+    expect(await clicked).toBe('response_url');
+    expect(await waiting).toBe('response_url');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(slack.message('C1', message.ts)?.text).toBe('v4');
+    // The wait for a token was left, not served later: no chat.update beyond the first.
+    expect(budget.waiting).toBe(0);
+    expect(slack.callsTo('chat.update')).toHaveLength(1);
+  });
+
+  it('moves a waiting write up when a write of higher priority joins it', async () => {
+    const { writes, budget } = setup(8);
+    await writes.write(message, { text: 'v2' }, 2, { priority: PRIORITY.other });
+    const other = writes.write(message, { text: 'v3' }, 3, { priority: PRIORITY.other });
+    // Another message's parent write queues at priority parent, ahead of ours.
+    const parentFirst = budget.take(PRIORITY.parent, 'another-run');
+    await new Promise((r) => setTimeout(r, 100));
+    const clicked = writes.write(message, { text: 'v4' }, 4, { priority: PRIORITY.clicked });
+    // Ours now waits at the clicked priority: it gets the next token, before the parent write.
+    let parentServed = false;
+    void parentFirst.then(
+      () => {
+        parentServed = true;
+      },
+      () => undefined,
+    );
+    expect(await clicked).toBe('chat.update');
+    expect(await other).toBe('chat.update');
+    expect(parentServed).toBe(false);
+    expect(slack.message('C1', message.ts)?.text).toBe('v4');
+    budget.close();
+    await parentFirst.catch(() => undefined);
+  }, 30_000);
+
   it('two replicas draw on one workspace budget', async () => {
     // 30 a minute: a burst of 3, then 27 a minute; in ~2 s the two together get about 4, not 8.
     const a = setup(30).budget;
