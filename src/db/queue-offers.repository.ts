@@ -156,7 +156,7 @@ export async function outbox(
 }
 
 /** Queues the edit that takes the buttons off an offer that ended (taken, left or expired). */
-export async function closeOfferLater(
+async function closeOfferLater(
   tx: Database | Transaction,
   row: QueueEntry,
   at: string,
@@ -172,7 +172,7 @@ export async function offerEnded(tx: Database | Transaction, row: QueueEntry, at
 }
 
 /** Queues the offer to the next entry, as Slack work of the run that released the lock. */
-export async function offerLater(tx: Database | Transaction, row: QueueEntry, at: string): Promise<void> {
+async function offerLater(tx: Database | Transaction, row: QueueEntry, at: string): Promise<void> {
   if (!row.releasedByRunId) return;
   await outbox(
     tx,
