@@ -156,11 +156,7 @@ export async function outbox(
 }
 
 /** Queues the edit that takes the buttons off an offer that ended (taken, left or expired). */
-async function closeOfferLater(
-  tx: Database | Transaction,
-  row: QueueEntry,
-  at: string,
-): Promise<void> {
+async function closeOfferLater(tx: Database | Transaction, row: QueueEntry, at: string): Promise<void> {
   if (!row.releasedByRunId || !row.offeredAt) return;
   await outbox(tx, row.releasedByRunId, { type: 'close_offer', entryId: row.id }, at);
 }
