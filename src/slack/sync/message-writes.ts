@@ -113,6 +113,10 @@ export function createMessageWrites(deps: MessageWritesDeps) {
           !wake.signal.aborted && (await deps.budget.take(p.priority, message.runId, wake.signal));
         p = slot.pending ?? p;
         if (granted) break;
+      } catch (error) {
+        // The budget closed (the process stops): the write is not sent, and its callers hear so.
+        slot.pending = null;
+        return settle(error instanceof Error ? error : new Error(String(error)));
       } finally {
         slot.wake = null;
       }

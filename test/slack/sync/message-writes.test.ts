@@ -176,6 +176,16 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
     expect(slack.callsTo('chat.update')).toHaveLength(1);
   });
 
+  it('answers a write waiting for the budget when the budget closes, instead of leaving it unanswered', async () => {
+    const { writes, budget } = setup(8);
+    await writes.write(message, { text: 'v2' }, 2, { priority: PRIORITY.other });
+    const waiting = writes.write(message, { text: 'v3' }, 3, { priority: PRIORITY.other });
+    await new Promise((r) => setTimeout(r, 100));
+    budget.close();
+    await expect(waiting).rejects.toThrow(/budget is closed/);
+    expect(slack.message('C1', message.ts)?.text).toBe('v2');
+  });
+
   it('moves a waiting write up when a write of higher priority joins it', async () => {
     const { writes, budget } = setup(8);
     await writes.write(message, { text: 'v2' }, 2, { priority: PRIORITY.other });
