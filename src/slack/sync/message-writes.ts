@@ -5,6 +5,7 @@
 // state wins, the final state is never dropped). The claim is stored in Postgres before sending, so
 // replicas and both paths agree on which render is newest.
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type {
   MessageKey,
@@ -54,19 +55,6 @@ export interface MessageWritesDeps {
 export const hashOf = (content: MessageContent): string =>
   createHash('sha1').update(JSON.stringify(content)).digest('hex');
 
-/** Waits `ms`, or less when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 const keyOf = (m: MessageKey) => `${m.runId}:${m.kind}:${m.phaseIndex}:${m.part}`;
 
 /** Creates the message writes of a process. */
@@ -108,7 +96,8 @@ export function createMessageWrites(deps: MessageWritesDeps) {
       slot.wake = () => wake.abort();
       try {
         const gap = p.priority === PRIORITY.clicked ? 0 : slot.sentAt + deps.gapMs - Date.now();
-        if (gap > 0) await sleep(gap, wake.signal);
+        // Woken early, the sleep rejects with an AbortError: that only ends the wait.
+        if (gap > 0) await sleep(gap, undefined, { signal: wake.signal }).catch(() => undefined);
         const granted =
           !wake.signal.aborted && (await deps.budget.take(p.priority, message.runId, wake.signal));
         p = slot.pending ?? p;
