@@ -213,6 +213,38 @@ export const slackMessagesTable = pgTable(
   ],
 );
 
+/**
+ * A post of a run message that was asked of Slack and whose answer is not stored yet: the slot and
+ * the attempt id it carries in its message metadata. A click on that message, or a read of the
+ * run's thread after a crash, places it by the metadata; the row goes once the ts is stored.
+ */
+export const slackPostsTable = pgTable(
+  'slack_posts',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runsTable.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    phaseIndex: integer('phase_index').notNull().default(-1),
+    part: integer('part').notNull().default(0),
+    attempt: text('attempt').notNull(),
+    channelId: text('channel_id').notNull(),
+    /** The thread it was posted in (the parent's ts), null for a parent. */
+    threadTs: text('thread_ts'),
+    startedAt: at('started_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.kind, t.phaseIndex, t.part] })],
+);
+
+/** A run whose Slack work ended because its channel is gone or archived (one row, with why). */
+export const runSlackStopsTable = pgTable('run_slack_stops', {
+  runId: uuid('run_id')
+    .primaryKey()
+    .references(() => runsTable.id, { onDelete: 'cascade' }),
+  reason: text('reason').notNull(),
+  stoppedAt: at('stopped_at').notNull(),
+});
+
 /** Durable timers for waits and escalation timeouts. */
 export const timersTable = pgTable(
   'timers',

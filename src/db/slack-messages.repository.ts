@@ -1,13 +1,20 @@
-// Where a run's messages are in Slack: channel and ts of the parent and of each phase message part.
-import { and, eq, gt, lt, or, sql } from 'drizzle-orm';
+// Where a run's messages are in Slack: channel and ts of the parent and of each phase message part,
+// the posts asked of Slack whose answer is not stored yet, and runs whose channel is gone.
+import { and, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Database } from './client.js';
-import { slackMessagesTable } from './schema.js';
+import { runSlackStopsTable, slackMessagesTable, slackPostsTable } from './schema.js';
 
 /** A stored message of a run. */
 export type StoredMessage = typeof slackMessagesTable.$inferSelect;
 
 /** Which message: the run, its kind, phase and part. */
 export type MessageKey = Pick<StoredMessage, 'runId' | 'kind' | 'phaseIndex' | 'part'>;
+
+/** A post asked of Slack whose ts is not stored yet. */
+export type PostIntent = typeof slackPostsTable.$inferSelect;
+
+/** What a claim found: send it, Slack already shows this content, or a newer render was shown. */
+export type RenderClaim = 'send' | 'unchanged' | 'stale';
 
 /**
  * A claimed render is stored as `claimed:<hash>` until Slack has it (`confirmRender`): a process
@@ -21,6 +28,14 @@ const whereKey = (k: MessageKey) =>
     eq(slackMessagesTable.kind, k.kind),
     eq(slackMessagesTable.phaseIndex, k.phaseIndex),
     eq(slackMessagesTable.part, k.part),
+  );
+
+const wherePostKey = (k: MessageKey) =>
+  and(
+    eq(slackPostsTable.runId, k.runId),
+    eq(slackPostsTable.kind, k.kind),
+    eq(slackPostsTable.phaseIndex, k.phaseIndex),
+    eq(slackPostsTable.part, k.part),
   );
 
 /** Creates the Slack messages repository. */
@@ -80,15 +95,20 @@ export function createSlackMessagesRepository(db: Database) {
     },
 
     /**
-     * Claims the right to show `version` (content `hash`) in this message: false when a newer
-     * version, or this very content, is already shown, so an older render never goes out after a
-     * newer one, whichever process or path carries it. (A claim not yet confirmed may be claimed
-     * again with the same content: at worst the same content is sent twice.)
+     * Claims the right to show `version` (content `hash`) in this message. Content Slack already
+     * shows is never sent again, whatever its version: the stored version moves forward without a
+     * call ('unchanged'). A render older than the one shown is never sent ('stale'), whichever
+     * process or path carries it. (A claim not yet confirmed may be claimed again with the same
+     * content: at worst the same content is sent twice.)
      */
-    async claimRender(key: MessageKey, version: number, hash: string, at: string): Promise<boolean> {
+    async claimRender(key: MessageKey, version: number, hash: string, at: string): Promise<RenderClaim> {
       const rows = await db
         .update(slackMessagesTable)
-        .set({ renderHash: claimedHash(hash), renderedVersion: version, updatedAt: at })
+        .set({
+          renderHash: sql`case when ${slackMessagesTable.renderHash} = ${hash} then ${hash} else ${claimedHash(hash)} end`,
+          renderedVersion: version,
+          updatedAt: at,
+        })
         .where(
           and(
             whereKey(key),
@@ -101,8 +121,36 @@ export function createSlackMessagesRepository(db: Database) {
             ),
           ),
         )
-        .returning({ ts: slackMessagesTable.ts });
-      return rows.length > 0;
+        .returning({ renderHash: slackMessagesTable.renderHash });
+      const row = rows[0];
+      if (!row) return 'stale';
+      return row.renderHash === hash ? 'unchanged' : 'send';
+    },
+
+    /**
+     * Slack shows these contents already: their stored version moves forward to `version`, so an
+     * older render carried late by another process is refused by `claimRender`. One statement.
+     */
+    async advance(
+      runId: string,
+      version: number,
+      shown: readonly (MessageKey & { hash: string })[],
+    ): Promise<void> {
+      if (shown.length === 0) return;
+      const tuples = sql.join(
+        shown.map((m) => sql`(${m.kind}, ${m.phaseIndex}::int, ${m.part}::int, ${m.hash})`),
+        sql`, `,
+      );
+      await db
+        .update(slackMessagesTable)
+        .set({ renderedVersion: version })
+        .where(
+          and(
+            eq(slackMessagesTable.runId, runId),
+            lt(slackMessagesTable.renderedVersion, version),
+            sql`(${slackMessagesTable.kind}, ${slackMessagesTable.phaseIndex}, ${slackMessagesTable.part}, ${slackMessagesTable.renderHash}) in (${tuples})`,
+          ),
+        );
     },
 
     /** Slack has the claimed render: from now on it counts as shown. */
@@ -144,6 +192,102 @@ export function createSlackMessagesRepository(db: Database) {
         .where(and(whereKey(key), gt(slackMessagesTable.renderedVersion, version)))
         .returning({ ts: slackMessagesTable.ts });
       return rows.length > 0;
+    },
+
+    /** Notes a post about to be asked of Slack (its attempt id goes in the message metadata). */
+    async beginPost(intent: PostIntent): Promise<void> {
+      await db
+        .insert(slackPostsTable)
+        .values(intent)
+        .onConflictDoUpdate({
+          target: [
+            slackPostsTable.runId,
+            slackPostsTable.kind,
+            slackPostsTable.phaseIndex,
+            slackPostsTable.part,
+          ],
+          set: {
+            attempt: intent.attempt,
+            channelId: intent.channelId,
+            threadTs: intent.threadTs,
+            startedAt: intent.startedAt,
+          },
+        });
+    },
+
+    /** Posts of a run whose answer was never stored (a crash, or still in flight). */
+    async postsInFlight(runId: string): Promise<PostIntent[]> {
+      return db.select().from(slackPostsTable).where(eq(slackPostsTable.runId, runId));
+    },
+
+    /**
+     * Stores the message Slack gave a slot, unless the slot already has one (a click adopted it, or
+     * another post won): returns the ts the slot holds now. The post's intent row goes.
+     */
+    async place(
+      message: Omit<StoredMessage, 'renderedVersion'> & { renderedVersion?: number },
+      attempt: string | null,
+    ): Promise<string> {
+      return db.transaction(async (tx) => {
+        // A click may have placed this very message first (without its render): keep what it shows.
+        await tx
+          .insert(slackMessagesTable)
+          .values(message)
+          .onConflictDoUpdate({
+            target: [
+              slackMessagesTable.runId,
+              slackMessagesTable.kind,
+              slackMessagesTable.phaseIndex,
+              slackMessagesTable.part,
+            ],
+            set: { renderHash: message.renderHash, renderedVersion: message.renderedVersion ?? 0 },
+            setWhere: sql`${slackMessagesTable.ts} = ${message.ts} and ${slackMessagesTable.renderHash} is null and ${message.renderHash ?? null}::text is not null`,
+          });
+        const [row] = await tx
+          .select({ ts: slackMessagesTable.ts })
+          .from(slackMessagesTable)
+          .where(whereKey(message));
+        if (attempt)
+          await tx
+            .delete(slackPostsTable)
+            .where(and(wherePostKey(message), eq(slackPostsTable.attempt, attempt)));
+        return row?.ts ?? message.ts;
+      });
+    },
+
+    /** A slot's message is gone from Slack: forget it (only if it still is that ts). */
+    async forget(key: MessageKey, ts: string): Promise<void> {
+      await db.delete(slackMessagesTable).where(and(whereKey(key), eq(slackMessagesTable.ts, ts)));
+    },
+
+    /** Which stored message a slot holds, if any. */
+    async atSlot(key: MessageKey): Promise<StoredMessage | undefined> {
+      const [row] = await db.select().from(slackMessagesTable).where(whereKey(key));
+      return row;
+    },
+
+    /** Ends a run's Slack work: its channel is gone or archived. */
+    async stopRun(runId: string, reason: string, at: string): Promise<void> {
+      await db.insert(runSlackStopsTable).values({ runId, reason, stoppedAt: at }).onConflictDoNothing();
+    },
+
+    /** Why a run's Slack work ended, or null while it goes on. */
+    async stoppedReason(runId: string): Promise<string | null> {
+      const [row] = await db
+        .select({ reason: runSlackStopsTable.reason })
+        .from(runSlackStopsTable)
+        .where(eq(runSlackStopsTable.runId, runId));
+      return row?.reason ?? null;
+    },
+
+    /** Runs among `runIds` whose Slack work ended. */
+    async stoppedAmong(runIds: readonly string[]): Promise<Set<string>> {
+      if (runIds.length === 0) return new Set();
+      const rows = await db
+        .select({ runId: runSlackStopsTable.runId })
+        .from(runSlackStopsTable)
+        .where(inArray(runSlackStopsTable.runId, [...runIds]));
+      return new Set(rows.map((r) => r.runId));
     },
 
     async markRendered(

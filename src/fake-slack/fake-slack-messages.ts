@@ -21,6 +21,8 @@ export interface FakeMessage {
   blocks: unknown[];
   user: string;
   reply_broadcast: boolean;
+  /** Message metadata the poster attached (Slack keeps it and shows it to the posting app). */
+  metadata?: Json;
   /** Earlier versions, oldest first: one entry per successful `chat.update`. */
   edits: { text: string; blocks: unknown[] }[];
 }
@@ -122,6 +124,7 @@ export class MessageState {
       ...(m.blocks.length > 0 ? { blocks: m.blocks } : {}),
       ts: m.ts,
       ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+      ...(m.metadata ? { metadata: m.metadata } : {}),
       team: identity.teamId,
       ...(m.edits.length > 0 ? { edited: { user: m.user, ts: m.ts } } : {}),
     };
@@ -183,6 +186,7 @@ export class MessageState {
       blocks: list(body.blocks),
       user: this.options.identity.botUserId,
       reply_broadcast: body.reply_broadcast === true || body.reply_broadcast === 'true',
+      ...(body.metadata && typeof body.metadata === 'object' ? { metadata: body.metadata as Json } : {}),
       edits: [],
     };
     if (threadTs) this.checkThread(channel, threadTs, message.ts);

@@ -38,6 +38,11 @@ export interface ButtonValue {
   runId: string;
   stepId?: string;
   approvalId?: string;
+  /**
+   * Which signature of a quorum slot the button gives (1-based): the slot's button after each
+   * signature is a new button, so a click is told apart from one made on an earlier render.
+   */
+  signature?: number;
 }
 
 // Run ids are UUIDs, step and approval ids `st_…`/`ap_…`: none holds the `|` separator.
@@ -53,6 +58,12 @@ const valueSchema = z
       z.tuple([z.string().regex(ID), z.literal('run'), z.literal('')]),
       z.tuple([z.string().regex(ID), z.literal('step'), z.string().regex(ID)]),
       z.tuple([z.string().regex(ID), z.literal('approval'), z.string().regex(ID)]),
+      z.tuple([
+        z.string().regex(ID),
+        z.literal('approval'),
+        z.string().regex(ID),
+        z.string().regex(/^[1-9]\d{0,3}$/),
+      ]),
     ]),
   );
 
@@ -64,8 +75,17 @@ export function encodeValue(value: ButtonValue): string {
       : value.approvalId !== undefined
         ? ['approval', value.approvalId]
         : ['run', ''];
-  const encoded = `${value.runId}|${kind}|${id}`;
-  if (!ID.test(value.runId) || (kind !== 'run' && !ID.test(id)) || (value.stepId && value.approvalId)) {
+  const signature = kind === 'approval' && value.signature !== undefined ? `|${value.signature}` : '';
+  const encoded = `${value.runId}|${kind}|${id}${signature}`;
+  const badSignature =
+    value.signature !== undefined &&
+    !(Number.isInteger(value.signature) && value.signature >= 1 && value.signature < 10_000);
+  if (
+    !ID.test(value.runId) ||
+    (kind !== 'run' && !ID.test(id)) ||
+    (value.stepId && value.approvalId) ||
+    badSignature
+  ) {
     throw new Error(`cannot encode button value ${JSON.stringify(value)}`);
   }
   return encoded;
@@ -75,8 +95,9 @@ export function encodeValue(value: ButtonValue): string {
 export function decodeValue(value: unknown): ButtonValue | null {
   const parsed = valueSchema.safeParse(value);
   if (!parsed.success) return null;
-  const [runId, kind, id] = parsed.data;
+  const [runId, kind, id, signature] = parsed.data;
   if (kind === 'step') return { runId, stepId: id };
-  if (kind === 'approval') return { runId, approvalId: id };
+  if (kind === 'approval')
+    return { runId, approvalId: id, ...(signature ? { signature: Number(signature) } : {}) };
   return { runId };
 }

@@ -66,7 +66,11 @@ function renderSlot(
     ? button({
         text: `Approve (${truncate(approval.role, MAX_ROLE)})`,
         actionId: ACTIONS.approve,
-        value: encodeValue({ runId: view.runId, approvalId: approval.id }),
+        value: encodeValue({
+          runId: view.runId,
+          approvalId: approval.id,
+          ...(required > 1 ? { signature: signatures.length + 1 } : {}),
+        }),
         style: 'primary',
       })
     : undefined;

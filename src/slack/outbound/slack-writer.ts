@@ -12,6 +12,20 @@ export interface MessageContent {
   blocks?: unknown[];
 }
 
+/** Message metadata (Slack's `metadata`): what the bot can read back from a message it posted. */
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, string | number | boolean>;
+}
+
+/** A message as conversations.history/replies return it (with include_all_metadata). */
+export interface ReadMessage {
+  ts: string;
+  thread_ts?: string;
+  bot_id?: string;
+  metadata?: MessageMetadata;
+}
+
 /** Timing of the writer; tests shorten it. */
 export interface WriterTiming {
   /** Minimum gap between two posts in one channel (Slack: about one per second). */
@@ -129,12 +143,14 @@ export function createSlackWriter(client: WebClient, logger: Logger, timing: Wri
     channel: string,
     content: MessageContent,
     threadTs?: string,
+    metadata?: MessageMetadata,
   ): Promise<{ channel: string; ts: string }> {
     return inChannel(channel, async () => {
       const res = await call<{ channel: string; ts: string }>('chat.postMessage', {
         channel,
         ...content,
         ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...(metadata ? { metadata } : {}),
         unfurl_links: false,
         unfurl_media: false,
       });
@@ -199,6 +215,22 @@ export function createSlackWriter(client: WebClient, logger: Logger, timing: Wri
         call<{ permalink?: string }>('chat.getPermalink', { channel, message_ts: ts }),
       openDm: (userId: string) =>
         call<{ channel?: { id?: string } }>('conversations.open', { users: userId }),
+      /** A thread's messages with their metadata (channels:history / groups:history). */
+      replies: (channel: string, ts: string) =>
+        call<{ messages?: ReadMessage[] }>('conversations.replies', {
+          channel,
+          ts,
+          limit: 1000,
+          include_all_metadata: true,
+        }),
+      /** A channel's top-level messages since `oldest`, with their metadata. */
+      history: (channel: string, oldest: string) =>
+        call<{ messages?: ReadMessage[] }>('conversations.history', {
+          channel,
+          oldest,
+          limit: 200,
+          include_all_metadata: true,
+        }),
     },
     /** Slack's external file upload, in its two Web API steps. */
     files: {

@@ -1,23 +1,48 @@
 // Writes to one posted message are serialised and versioned. A write carries the run version it
-// renders; it is sent only when that version (or that content) has not been shown yet, through the
-// click's response_url when there is one (free: no chat.update budget) or else chat.update under
-// the workspace budget. While a write waits for the budget, a newer render replaces it (the latest
-// state wins, the final state is never dropped). The claim is stored in Postgres before sending, so
-// replicas and both paths agree on which render is newest.
+// renders and the hash of its content. Content Slack already shows is never sent again, whatever its
+// version (the stored version moves forward without a call); a render older than the one shown is
+// never sent. What is sent goes through the click's response_url when there is one (free: no
+// chat.update budget) or else chat.update under the workspace budget. While a write waits for the
+// budget, a newer render replaces it (the latest state wins, the final state is never dropped). The
+// claim is stored in Postgres before sending, so replicas and both paths agree on which is newest.
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCode } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type {
   MessageKey,
   SlackMessagesRepository,
   StoredMessage,
 } from '../../db/slack-messages.repository.js';
-import type { Clock } from '../../shared/clock.js';
+import { type Clock, systemTimer, type Timer } from '../../shared/clock.js';
 import type { MessageContent, SlackWriter } from '../outbound/slack-writer.js';
 import { PRIORITY, type Priority, type UpdateBudget } from './update-budget.js';
 
 /** How a write went. */
 export type WriteOutcome = 'response_url' | 'chat.update' | 'unchanged';
+
+/** Slack errors that say a message, or its whole channel, is no longer there. */
+const MESSAGE_GONE = new Set(['message_not_found']);
+const CHANNEL_GONE = new Set(['channel_not_found', 'is_archived', 'not_in_channel']);
+
+/** Slack answered that the message (or its channel) is gone: it is never updated again. */
+export class MessageGoneError extends Error {
+  constructor(
+    readonly message_: StoredMessage,
+    readonly what: 'message' | 'channel',
+    readonly slackError: string,
+  ) {
+    super(`Slack answered ${slackError} for ${message_.kind} ${message_.phaseIndex}/${message_.part}`);
+  }
+}
+
+/** What Slack's error says is gone, if anything. */
+export function goneOf(error: unknown): { what: 'message' | 'channel'; slackError: string } | null {
+  const e = error as { code?: string; data?: { error?: string } };
+  if (e?.code !== ErrorCode.PlatformError || !e.data?.error) return null;
+  if (MESSAGE_GONE.has(e.data.error)) return { what: 'message', slackError: e.data.error };
+  if (CHANNEL_GONE.has(e.data.error)) return { what: 'channel', slackError: e.data.error };
+  return null;
+}
 
 interface Pending {
   content: MessageContent;
@@ -43,6 +68,8 @@ export interface MessageWritesDeps {
   messages: SlackMessagesRepository;
   logger: Logger;
   clock: Clock;
+  /** Real time for the gaps between updates (tests move it by hand). */
+  timer?: Timer;
   /** A replica overtook one of our writes: bring the run's messages up to date again. */
   onOvertaken(runId: string): void;
   /** Told of every write that reached Slack (for metrics). */
@@ -56,10 +83,20 @@ export const hashOf = (content: MessageContent): string =>
   createHash('sha1').update(JSON.stringify(content)).digest('hex');
 
 const keyOf = (m: MessageKey) => `${m.runId}:${m.kind}:${m.phaseIndex}:${m.part}`;
+const pickKey = (m: MessageKey): MessageKey => ({
+  runId: m.runId,
+  kind: m.kind,
+  phaseIndex: m.phaseIndex,
+  part: m.part,
+});
 
 /** Creates the message writes of a process. */
 export function createMessageWrites(deps: MessageWritesDeps) {
   const slots = new Map<string, Slot>();
+  const timer = deps.timer ?? systemTimer;
+  // Contents Slack already shows at a newer version: their stored version moves forward in one
+  // statement per run (see `advance`), so a late older render from another process is refused.
+  const advances = new Map<string, Map<string, MessageKey & { hash: string }>>();
 
   function slotOf(message: StoredMessage): Slot {
     const key = keyOf(message);
@@ -74,9 +111,34 @@ export function createMessageWrites(deps: MessageWritesDeps) {
     return slot;
   }
 
+  /** Slack shows this content already, or a newer render: nothing to send. */
   const isShown = (slot: Slot, version: number, hash: string) =>
-    slot.shown !== null &&
-    (slot.shown.version > version || (slot.shown.version === version && slot.shown.hash === hash));
+    slot.shown !== null && (slot.shown.hash === hash || slot.shown.version > version);
+
+  /** Records that Slack shows `hash` at `version` too (without a call), for the database as well. */
+  function advance(message: StoredMessage, slot: Slot, version: number): void {
+    if (!slot.shown || slot.shown.version >= version) return;
+    slot.shown = { version, hash: slot.shown.hash };
+    const batchKey = `${message.runId}@${version}`;
+    let batch = advances.get(batchKey);
+    if (!batch) {
+      batch = new Map();
+      advances.set(batchKey, batch);
+      queueMicrotask(() => flushAdvances(batchKey, message.runId, version));
+    }
+    batch.set(keyOf(message), { ...pickKey(message), hash: slot.shown.hash });
+  }
+
+  function flushAdvances(batchKey: string, runId: string, version: number): void {
+    const batch = advances.get(batchKey);
+    advances.delete(batchKey);
+    if (!batch) return;
+    void deps.messages
+      .advance(runId, version, [...batch.values()])
+      .catch((err: unknown) =>
+        deps.logger.warn({ err, runId }, 'could not move stored render versions forward'),
+      );
+  }
 
   async function send(message: StoredMessage, slot: Slot): Promise<void> {
     let p = slot.pending;
@@ -86,6 +148,7 @@ export function createMessageWrites(deps: MessageWritesDeps) {
     };
     if (isShown(slot, p.version, p.hash)) {
       slot.pending = null;
+      advance(message, slot, p.version);
       return settle('unchanged');
     }
     // Newer content may still replace this one while it waits for its gap and the budget. When a
@@ -95,9 +158,9 @@ export function createMessageWrites(deps: MessageWritesDeps) {
       const wake = new AbortController();
       slot.wake = () => wake.abort();
       try {
-        const gap = p.priority === PRIORITY.clicked ? 0 : slot.sentAt + deps.gapMs - Date.now();
-        // Woken early, the sleep rejects with an AbortError: that only ends the wait.
-        if (gap > 0) await sleep(gap, undefined, { signal: wake.signal }).catch(() => undefined);
+        const gap = p.priority === PRIORITY.clicked ? 0 : slot.sentAt + deps.gapMs - timer.now();
+        // Woken early, the sleep ends at once: that only ends the wait.
+        if (gap > 0) await timer.sleep(gap, wake.signal);
         const granted =
           !wake.signal.aborted && (await deps.budget.take(p.priority, message.runId, wake.signal));
         p = slot.pending ?? p;
@@ -113,11 +176,15 @@ export function createMessageWrites(deps: MessageWritesDeps) {
     slot.pending = null;
     const at = deps.clock.now().toISOString();
     try {
-      if (!(await deps.messages.claimRender(message, p.version, p.hash, at))) return settle('unchanged');
+      const claim = await deps.messages.claimRender(message, p.version, p.hash, at);
+      if (claim !== 'send') {
+        if (claim === 'unchanged') slot.shown = { version: p.version, hash: p.hash };
+        return settle('unchanged');
+      }
       const outcome = await deliver(message, p);
       await deps.messages.confirmRender(message, p.version, p.hash);
       slot.shown = { version: p.version, hash: p.hash };
-      slot.sentAt = Date.now();
+      slot.sentAt = timer.now();
       deps.onWritten?.(outcome, p.priority);
       if (await deps.messages.overtaken(message, p.version)) {
         slots.delete(keyOf(message));
@@ -126,6 +193,12 @@ export function createMessageWrites(deps: MessageWritesDeps) {
       settle(outcome);
     } catch (error) {
       await deps.messages.releaseRender(message, p.version, p.hash).catch(() => undefined);
+      const gone = goneOf(error);
+      if (gone) {
+        // Never retried: the sync posts the message again (or ends the run's Slack work).
+        slots.delete(keyOf(message));
+        return settle(new MessageGoneError(message, gone.what, gone.slackError));
+      }
       settle(error instanceof Error ? error : new Error(String(error)));
     }
   }
@@ -158,7 +231,10 @@ export function createMessageWrites(deps: MessageWritesDeps) {
     ): Promise<WriteOutcome> {
       const slot = slotOf(message);
       const hash = hashOf(content);
-      if (isShown(slot, version, hash) && !slot.pending) return Promise.resolve('unchanged');
+      if (isShown(slot, version, hash) && !slot.pending) {
+        advance(message, slot, version);
+        return Promise.resolve('unchanged');
+      }
       return new Promise<WriteOutcome>((resolve, reject) => {
         const current = slot.pending;
         if (current && version >= current.version) {
@@ -185,6 +261,11 @@ export function createMessageWrites(deps: MessageWritesDeps) {
     /** Forgets an ended run's messages once nothing is pending for them (memory stays bounded). */
     forgetRun(runId: string): void {
       for (const [key, slot] of slots) if (key.startsWith(`${runId}:`) && !slot.pending) slots.delete(key);
+    },
+    /** Forgets what this process believes one message shows (it was posted again elsewhere). */
+    forget(message: MessageKey): void {
+      const slot = slots.get(keyOf(message));
+      if (slot && !slot.pending) slots.delete(keyOf(message));
     },
   };
 }

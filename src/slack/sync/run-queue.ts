@@ -17,6 +17,8 @@ interface Entry {
 export function createRunQueue(deps: SyncDeps & { logger: Logger }) {
   const syncing = new Map<string, Entry>();
   const inFlight = new Set<Promise<unknown>>();
+  // A round's writes go on after it (sync-run.ts `follow`): a stop waits for them too.
+  const syncDeps: SyncDeps = { ...deps, track };
 
   const newer = (a: LoadedRun | undefined, b: LoadedRun | undefined) =>
     !a || (b && b.version > a.version) ? b : a;
@@ -47,7 +49,7 @@ export function createRunQueue(deps: SyncDeps & { logger: Logger }) {
             ...(entry.loaded ? { loaded: entry.loaded } : {}),
           };
           Object.assign(entry, { again: false, refresh: false, urgent: false, loaded: undefined });
-          await syncRun(deps, runId, round);
+          await syncRun(syncDeps, runId, round);
         } while (entry.again);
       } finally {
         syncing.delete(runId);

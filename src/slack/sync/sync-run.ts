@@ -1,18 +1,25 @@
 // Carries out a run's Slack work after commit: posts the parent and phase messages, notices and DMs,
 // and brings every posted message up to the committed state. One worker per run at a time (outbox
 // claims under a short lease that is renewed while the work goes on).
+import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/client.js';
 import { DROPPED, type OutboxItem, type OutboxRepository } from '../../db/outbox.repository.js';
 import type { LoadedRun, RunsRepository } from '../../db/runs.repository.js';
-import type { SlackMessagesRepository, StoredMessage } from '../../db/slack-messages.repository.js';
+import type {
+  MessageKey,
+  PostIntent,
+  SlackMessagesRepository,
+  StoredMessage,
+} from '../../db/slack-messages.repository.js';
 import { ACTIVE_STATUSES, type RunEffect } from '../../runs/index.js';
 import type { Clock } from '../../shared/clock.js';
+import { buildRunMessageMetadata, readRunMessageMetadata } from '../message-metadata.js';
 import { buildNotice } from '../notices/build-notice.js';
-import type { MessageContent, SlackWriter } from '../outbound/slack-writer.js';
+import type { MessageContent, ReadMessage, SlackWriter } from '../outbound/slack-writer.js';
 import type { CarryEffect } from './carry-effects/index.js';
-import { hashOf, type MessageWrites } from './message-writes.js';
+import { goneOf, hashOf, MessageGoneError, type MessageWrites } from './message-writes.js';
 import { renderParent, renderPhase, renderStored, type ViewExtras } from './render-run.js';
 import { PRIORITY } from './update-budget.js';
 
@@ -32,6 +39,8 @@ export interface SyncDeps {
   carry?: CarryEffect;
   /** More of what the renderers show that is not the run's own state (the queue behind it). */
   viewExtras?: (loaded: LoadedRun) => Promise<ViewExtras>;
+  /** Work that goes on after a round (its writes), for a stop to wait for. */
+  track?(work: Promise<unknown>): void;
 }
 
 /** A run as the renderers see it at one moment. */
@@ -70,7 +79,9 @@ export async function syncRun(deps: SyncDeps, runId: string, options: SyncOption
   }, RENEW_MS);
   try {
     for (let round = 0; round < 100; round++) {
-      const items = await deps.outbox.claimRun(runId, deps.workerId, deps.clock.now(), LEASE_MS);
+      const claimed = await deps.outbox.claimRun(runId, deps.workerId, deps.clock.now(), LEASE_MS);
+      // Items whose writes are still on their way to Slack are settled by those writes.
+      const items = claimed.filter((i) => !following.has(i.id));
       if (items.length === 0 && !refresh && !hint) return;
       await syncOnce(deps, runId, items, { refresh: refresh || Boolean(hint), loaded: hint, urgent });
       refresh = false;
@@ -82,6 +93,14 @@ export async function syncRun(deps: SyncDeps, runId: string, options: SyncOption
   }
 }
 
+/** Outbox items whose writes are on their way to Slack (in this process). */
+const following = new Set<number>();
+/** Runs whose Slack work ended (their channel is gone), as this process learned. */
+const stopped = new Set<string>();
+
+/** Effects that only ask for the messages to show the committed state: done once Slack has it. */
+const isRender = (item: OutboxItem) => item.effect.type === 'render_run' || item.effect.type === 'post_phase';
+
 async function syncOnce(
   deps: SyncDeps,
   runId: string,
@@ -89,23 +108,41 @@ async function syncOnce(
   options: { refresh: boolean; loaded: LoadedRun | undefined; urgent: boolean },
 ): Promise<void> {
   // Items that reached Slack are marked done one by one, so a later failure in the same batch
-  // never makes a notice, a phase message or a DM go out twice.
+  // never makes a notice, a phase message or a DM go out twice. Render items stay pending until
+  // the writes they ask for have reached Slack (or a newer render that did).
   const done = new Set<number>();
   try {
+    if (stopped.has(runId))
+      return void (await deps.outbox.markDone(
+        items.map((i) => i.id),
+        deps.clock.now(),
+      ));
     const loaded = options.loaded ?? (await deps.runs.loadRun(deps.db, runId));
     if (!loaded) return;
     const at: At = { loaded, now: deps.clock.now(), extras: (await deps.viewExtras?.(loaded)) ?? {} };
     const stored = await deps.messages.forRun(runId);
     const parent = await ensureParent(deps, at, stored);
+    for (const phaseIndex of deletedPhases.get(runId) ?? [])
+      await ensurePhase(deps, at, stored, parent, phaseIndex);
+    deletedPhases.delete(runId);
     let dirty = options.refresh;
+    const renders: OutboxItem[] = [];
     for (const item of items) {
+      if (isRender(item)) {
+        if (item.effect.type === 'post_phase')
+          await ensurePhase(deps, at, stored, parent, item.effect.phaseIndex);
+        renders.push(item);
+        dirty = true;
+        continue;
+      }
       dirty = (await carryOut(deps, at, stored, parent, item.effect)) || dirty;
       await deps.outbox.markDone([item.id], deps.clock.now());
       done.add(item.id);
     }
-    if (dirty) await refresh(deps, at, options.urgent, stored, parent);
+    if (dirty) follow(deps, runId, renders, refresh(deps, at, options.urgent, stored, parent));
     if (!ACTIVE_STATUSES.includes(loaded.state.status) && items.length === 0) deps.writes.forgetRun(runId);
   } catch (error) {
+    if (await stopWhenChannelGone(deps, runId, error, items)) return;
     await failed(
       deps,
       runId,
@@ -113,6 +150,90 @@ async function syncOnce(
       error,
     );
   }
+}
+
+/**
+ * Follows a round's writes to Slack without holding up the next round (a new phase's post never
+ * waits behind updates): the round's render items are done when every write reached Slack; a write
+ * that failed sends them back to the outbox, so the messages converge once Slack answers again.
+ */
+function follow(
+  deps: SyncDeps,
+  runId: string,
+  renders: OutboxItem[],
+  writes: Promise<PromiseSettledResult<unknown>[]>,
+) {
+  for (const item of renders) following.add(item.id);
+  const renew = renders.length
+    ? setInterval(() => {
+        void deps.outbox.renew(runId, deps.workerId, deps.clock.now(), LEASE_MS).catch(() => undefined);
+      }, RENEW_MS)
+    : undefined;
+  const work = (async () => {
+    try {
+      const failures = (await writes).flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      const gone = failures.filter((e): e is MessageGoneError => e instanceof MessageGoneError);
+      const channel = gone.find((e) => e.what === 'channel');
+      if (channel) return void (await stopWhenChannelGone(deps, runId, channel, renders));
+      for (const e of gone) {
+        if (e.message_.kind === 'parent') deletedParents.add(runId);
+        else deletedPhases.set(runId, new Set([...(deletedPhases.get(runId) ?? []), e.message_.phaseIndex]));
+        await deps.messages.forget(e.message_, e.message_.ts);
+      }
+      if (gone.length) {
+        deps.logger.warn(
+          {
+            runId,
+            messages: gone.map((e) => `${e.message_.kind}:${e.message_.phaseIndex}:${e.message_.part}`),
+          },
+          'run messages were deleted in Slack; posting them again',
+        );
+        // Posted again by the next round (the poll takes the items at once).
+        return void (await deps.outbox.markFailed(
+          renders.map((i) => i.id),
+          'message deleted in Slack',
+          deps.clock.now(),
+        ));
+      }
+      const other = failures.filter((e) => !(e instanceof MessageGoneError));
+      if (other.length === 0)
+        return void (await deps.outbox.markDone(
+          renders.map((i) => i.id),
+          deps.clock.now(),
+        ));
+      await failed(deps, runId, renders, other[0]);
+    } catch (error) {
+      deps.logger.warn({ err: error, runId }, 'could not record how a sync went; the outbox will retry it');
+    } finally {
+      clearInterval(renew);
+      for (const item of renders) following.delete(item.id);
+    }
+  })();
+  deps.track?.(work);
+}
+
+/** The run's channel is gone or archived: its Slack work ends, with one log line. */
+async function stopWhenChannelGone(
+  deps: SyncDeps,
+  runId: string,
+  error: unknown,
+  items: OutboxItem[],
+): Promise<boolean> {
+  const gone = error instanceof MessageGoneError ? error : goneOf(error);
+  if (gone?.what !== 'channel') return false;
+  if (!stopped.has(runId)) {
+    stopped.add(runId);
+    deps.logger.warn(
+      { runId, slackError: gone.slackError },
+      'the run’s channel is gone or archived; its Slack work ends',
+    );
+    await deps.messages.stopRun(runId, gone.slackError, deps.clock.now().toISOString());
+  }
+  await deps.outbox.markDone(
+    items.map((i) => i.id),
+    deps.clock.now(),
+  );
+  return true;
 }
 
 /** Carries out one effect; true when the run's messages need a refresh. */
@@ -185,32 +306,135 @@ async function ensureParent(deps: SyncDeps, at: At, stored: StoredMessage[]): Pr
   const { loaded } = at;
   const existing = stored.find((m) => m.kind === 'parent');
   if (existing) return existing;
+  // A parent posted before (and deleted in Slack since) is replaced by one that says so.
   const content = renderParent(loaded, at.now, at.extras);
-  const posted = await deps.writer.post(loaded.meta.channelId, content);
-  return remember(deps, loaded, stored, { kind: 'parent', phaseIndex: -1, part: 0 }, posted, content);
+  const posted = await postSlot(
+    deps,
+    at,
+    stored,
+    { kind: 'parent', phaseIndex: -1, part: 0 },
+    deletedParents.has(loaded.meta.id) ? replacementOf(content) : content,
+    null,
+  );
+  deletedParents.delete(loaded.meta.id);
+  return posted;
 }
 
-/** Stores where a just-posted message is, and what it showed. */
-async function remember(
+/** Runs whose parent was deleted in Slack: the next one says it replaces it. */
+const deletedParents = new Set<string>();
+/** Phases whose message was deleted in Slack: posted again in the thread by the next round. */
+const deletedPhases = new Map<string, Set<number>>();
+
+/** A parent posted again after the first one was deleted in Slack says so. */
+function replacementOf(content: MessageContent): MessageContent {
+  const note = {
+    type: 'context',
+    elements: [
+      { type: 'mrkdwn', text: '_The earlier message of this run was deleted; this one replaces it._' },
+    ],
+  };
+  return { ...content, blocks: [...(content.blocks ?? []), note].slice(0, 50) };
+}
+
+/**
+ * Posts a run message into its slot. The intent (slot and attempt) is stored first and the attempt
+ * travels in the message's metadata, so a click that arrives before Slack's answer, or a read of the
+ * thread after a crash, places the message. A post that finds its slot taken meanwhile (a click
+ * adopted an earlier copy) takes its own message back.
+ */
+async function postSlot(
+  deps: SyncDeps,
+  at: At,
+  stored: StoredMessage[],
+  where: { kind: 'parent' | 'phase'; phaseIndex: number; part: number },
+  content: MessageContent,
+  parent: StoredMessage | null,
+): Promise<StoredMessage> {
+  const { loaded } = at;
+  const key: MessageKey = { runId: loaded.meta.id, ...where };
+  const channelId = parent?.channelId ?? loaded.meta.channelId;
+  const threadTs = parent?.ts ?? null;
+  const found = await findUnstoredPost(deps, key, channelId, threadTs);
+  if (found) return place(deps, loaded, stored, key, {}, null, { channel: channelId, ts: found.ts });
+  const attempt = randomUUID();
+  const intent: PostIntent = { ...key, attempt, channelId, threadTs, startedAt: at.now.toISOString() };
+  await deps.messages.beginPost(intent);
+  const metadata = buildRunMessageMetadata({ ...key, kind: where.kind, attempt });
+  const posted = await deps.writer.post(channelId, content, threadTs ?? undefined, metadata);
+  return place(deps, loaded, stored, key, { content }, attempt, posted);
+}
+
+/** Stores a posted message in its slot; a copy of a slot that holds another message is taken back. */
+async function place(
   deps: SyncDeps,
   loaded: LoadedRun,
   stored: StoredMessage[],
-  where: { kind: string; phaseIndex: number; part: number },
+  key: MessageKey,
+  shown: { content?: MessageContent },
+  attempt: string | null,
   posted: { channel: string; ts: string },
-  content: MessageContent,
 ): Promise<StoredMessage> {
   const row: StoredMessage = {
-    runId: loaded.meta.id,
-    ...where,
+    ...key,
     channelId: posted.channel,
     ts: posted.ts,
-    renderedVersion: loaded.version,
-    renderHash: hashOf(content),
+    renderedVersion: shown.content ? loaded.version : 0,
+    renderHash: shown.content ? hashOf(shown.content) : null,
     updatedAt: deps.clock.now().toISOString(),
   };
-  await deps.messages.save(row);
-  stored.push(row);
-  return row;
+  const ts = await deps.messages.place(row, attempt);
+  if (ts !== posted.ts) {
+    deps.logger.info(
+      { runId: key.runId, slot: `${key.kind}:${key.phaseIndex}:${key.part}` },
+      'a click placed an earlier copy of this message; taking this post back',
+    );
+    await deps.writer
+      .remove(posted.channel, posted.ts)
+      .catch((err: unknown) => deps.logger.warn({ err }, 'could not take back a copy'));
+  }
+  const kept = ts === posted.ts ? row : ((await deps.messages.atSlot(key)) ?? row);
+  stored.push(kept);
+  return kept;
+}
+
+/**
+ * A post of this slot that an earlier process asked of Slack and never stored (it crashed before
+ * Slack's answer was kept): found by its metadata in the thread (or the channel, for a parent).
+ * Other copies of the slot found there are deleted. Null when there is none, or Slack cannot be read.
+ */
+async function findUnstoredPost(
+  deps: SyncDeps,
+  key: MessageKey,
+  channelId: string,
+  threadTs: string | null,
+): Promise<ReadMessage | null> {
+  const intent = (await deps.messages.postsInFlight(key.runId)).find(
+    (p) => p.kind === key.kind && p.phaseIndex === key.phaseIndex && p.part === key.part,
+  );
+  if (!intent) return null;
+  let messages: ReadMessage[];
+  try {
+    const oldest = String(Math.floor(new Date(intent.startedAt).getTime() / 1000) - 60);
+    const res = threadTs
+      ? await deps.writer.reads.replies(channelId, threadTs)
+      : await deps.writer.reads.history(channelId, oldest);
+    messages = res.messages ?? [];
+  } catch (err) {
+    deps.logger.info(
+      { err, runId: key.runId },
+      'could not read the thread for an unstored post; posting it again',
+    );
+    return null;
+  }
+  const ours = messages.filter((m) => {
+    const p = readRunMessageMetadata(m.metadata);
+    return (
+      p?.runId === key.runId && p.kind === key.kind && p.phaseIndex === key.phaseIndex && p.part === key.part
+    );
+  });
+  const [keep, ...copies] = ours.sort((a, b) => Number(a.ts) - Number(b.ts));
+  for (const copy of copies) await deps.writer.remove(channelId, copy.ts).catch(() => undefined);
+  return keep ?? null;
 }
 
 async function ensurePhase(
@@ -224,14 +448,14 @@ async function ensurePhase(
   const parts = renderPhase(loaded, at.now, phaseIndex, at.extras);
   for (const [part, content] of parts.entries()) {
     if (stored.some((m) => m.kind === 'phase' && m.phaseIndex === phaseIndex && m.part === part)) continue;
-    const posted = await deps.writer.post(parent.channelId, content, parent.ts);
-    await remember(deps, loaded, stored, { kind: 'phase', phaseIndex, part }, posted, content);
+    await postSlot(deps, at, stored, { kind: 'phase', phaseIndex, part }, content, parent);
   }
 }
 
 /**
  * Brings every posted message to the committed state; the message writes skip what Slack already
- * shows. The parent goes before the rest under the update budget.
+ * shows. The parent goes before the rest under the update budget. Resolves with each write's
+ * outcome once all have settled (a round does not wait for it).
  */
 async function refresh(
   deps: SyncDeps,
@@ -239,18 +463,24 @@ async function refresh(
   urgent: boolean,
   stored: StoredMessage[],
   parent: StoredMessage,
-): Promise<void> {
+): Promise<PromiseSettledResult<unknown>[]> {
   const { loaded, now } = at;
   const phases = new Set(stored.filter((m) => m.kind === 'phase').map((m) => m.phaseIndex));
-  for (const phaseIndex of phases) {
+  const phaseParts = new Map<number, MessageContent[]>();
+  for (const phaseIndex of phases)
+    phaseParts.set(phaseIndex, renderPhase(loaded, now, phaseIndex, at.extras));
+  for (const [phaseIndex, parts] of phaseParts) {
     const posted = stored.filter((m) => m.kind === 'phase' && m.phaseIndex === phaseIndex).length;
     // A phase that grew past its messages gets the missing parts posted.
-    if (renderPhase(loaded, now, phaseIndex, at.extras).length > posted)
-      await ensurePhase(deps, at, stored, parent, phaseIndex);
+    if (parts.length > posted) await ensurePhase(deps, at, stored, parent, phaseIndex);
   }
-  await Promise.all(
+  const contentOf = (message: StoredMessage) =>
+    message.kind === 'parent'
+      ? renderParent(loaded, now, at.extras)
+      : (phaseParts.get(message.phaseIndex)?.[message.part] ?? renderStored(loaded, now, message, at.extras));
+  return Promise.allSettled(
     stored.map((message) =>
-      deps.writes.write(message, renderStored(loaded, now, message, at.extras), loaded.version, {
+      deps.writes.write(message, contentOf(message), loaded.version, {
         priority: urgent ? PRIORITY.clicked : message.kind === 'parent' ? PRIORITY.parent : PRIORITY.other,
       }),
     ),

@@ -61,7 +61,7 @@ describe.each(DRIVERS)('a render claimed by a process that died (%s)', (driver) 
       updatedAt: at,
     });
     // The dead process claimed v2 and was killed before Slack got it.
-    expect(await messages.claimRender(key, 2, hashOf({ text: 'v2' }), at)).toBe(true);
+    expect(await messages.claimRender(key, 2, hashOf({ text: 'v2' }), at)).toBe('send');
     const restarted = createMessageWrites({
       writer: createSlackWriter(client, silent, { ...TIMING, updatesPerMinute: 600 }),
       budget: createUpdateBudget({ db: handle.db, perMinute: 600, logger: silent }),

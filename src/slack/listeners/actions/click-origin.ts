@@ -1,12 +1,15 @@
 // Does a click belong to the run its button value names? A value is only text in a message: a click is
 // applied only when it came from one of that run's own messages (its parent or a phase message), or,
 // for Acknowledge, also from a DM (the state machine then checks the page was sent to the clicker).
-// One more place is the run's own: a copy of one of its messages that Slack shows but the bot never
-// learned the ts of (posted just before a crash, posted again after the restart). Its clicks count, and
-// the copy is taken away (`retireCopy`), so no live duplicate is left in the thread.
+// Every run message carries its slot in its metadata (message-metadata.ts). A click on a message whose
+// post Slack has not answered yet (people see a post before the bot has Slack's answer) finds no stored
+// ts: the metadata places it, and the message is adopted into its slot. It is a copy only when the run
+// already stores another message for that slot; a copy's click counts and the copy is taken away. A
+// message without our metadata is never deleted.
 import { createSlackMessagesRepository } from '../../../db/slack-messages.repository.js';
 import type { SlackContext } from '../../context.js';
 import { ACTIONS } from '../../ids.js';
+import { type RunMessagePlace, readRunMessageMetadata } from '../../message-metadata.js';
 
 /** Where a click came from, as the payload says. */
 export interface ClickOrigin {
@@ -16,10 +19,16 @@ export interface ClickOrigin {
   threadTs: string | null;
   /** The message is a shared one (not ephemeral) and carries the clicked button, as Slack sent it. */
   carriesButton: boolean;
+  /** The run and slot the message's metadata names. */
+  place: RunMessagePlace | null;
 }
 
-/** Whose the clicked message is: one of the run's stored messages, or an unstored copy of one. */
-export type ClickPlace = 'own' | 'copy';
+/**
+ * Whose the clicked message is: one of the run's stored messages (or one adopted into its slot now),
+ * a copy of a slot that holds another message, or a message of the run that cannot be placed (posted
+ * without metadata by an earlier version): its click counts, and it is left alone.
+ */
+export type ClickPlace = 'own' | 'copy' | 'unplaced';
 
 /** What the refused clicker is told. */
 export const FOREIGN_CLICK = 'This button does not belong to this run’s messages; nothing was changed.';
@@ -27,7 +36,7 @@ export const FOREIGN_CLICK = 'This button does not belong to this run’s messag
 interface ClickBody {
   container?: { channel_id?: unknown; message_ts?: unknown; thread_ts?: unknown; is_ephemeral?: unknown };
   channel?: { id?: unknown };
-  message?: { ts?: unknown; thread_ts?: unknown; blocks?: unknown };
+  message?: { ts?: unknown; thread_ts?: unknown; blocks?: unknown; metadata?: unknown };
   actions?: { action_id?: unknown; value?: unknown }[];
 }
 
@@ -53,6 +62,7 @@ export function originOf(body: unknown): ClickOrigin {
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
   return {
     carriesButton: holdsButton(b),
+    place: readRunMessageMetadata(b.message?.metadata),
     channelId: str(b.container?.channel_id) ?? str(b.channel?.id),
     messageTs: str(b.container?.message_ts) ?? str(b.message?.ts),
     threadTs: str(b.container?.thread_ts) ?? str(b.message?.thread_ts),
@@ -62,10 +72,10 @@ export function originOf(body: unknown): ClickOrigin {
 /**
  * Where the click came from when it may act on `runId`; null when it may not.
  *
- * A copy: Slack sends a button's click only to the app that posted the message, so a message of ours
- * that no run stored, in the run's channel, top-level or in the run's thread, whose button names the
- * run, is a post of that run whose answer never reached us (a crash between Slack's answer and the
- * commit of its ts). It must be shared (not ephemeral) and carry the clicked button as Slack sent it.
+ * Slack sends a button's click only to the app that posted the message, so a shared message of ours
+ * that carries the clicked button and whose metadata names the run and a slot is that run's: it is
+ * placed into the slot when the slot holds no message yet (its post is in flight, or its answer was
+ * lost in a crash), and is a copy when the slot holds another one.
  */
 export async function clickBelongsToRun(
   ctx: Pick<SlackContext, 'runDeps'>,
@@ -73,16 +83,35 @@ export async function clickBelongsToRun(
   actionId: string,
   origin: ClickOrigin,
 ): Promise<ClickPlace | null> {
-  const { channelId, messageTs, threadTs, carriesButton } = origin;
+  const { channelId, messageTs, threadTs, carriesButton, place } = origin;
   if (!channelId || !messageTs) return null;
   // Acknowledge comes from a page (a DM; the state machine checks the page was the clicker's) or
   // from the live escalation view in the run's own thread.
   if (actionId === ACTIONS.acknowledge && channelId.startsWith('D')) return 'own';
   const messages = createSlackMessagesRepository(ctx.runDeps.db);
   if (await messages.isOfRun(runId, channelId, messageTs)) return 'own';
-  if (!carriesButton || (await messages.runAt(channelId, messageTs)) !== null) return null;
+  if (!carriesButton) return null;
+  const topLevel = threadTs === null || threadTs === messageTs;
+  if (place) {
+    if (place.runId !== runId || (place.kind === 'parent') !== topLevel) return null;
+    const parent = (await messages.forRun(runId)).find((m) => m.kind === 'parent');
+    if (parent && parent.channelId !== channelId) return null;
+    if (place.kind === 'phase' && parent && threadTs !== parent.ts) return null;
+    const key = { runId, kind: place.kind, phaseIndex: place.phaseIndex, part: place.part };
+    const held = await messages.place(
+      {
+        ...key,
+        channelId,
+        ts: messageTs,
+        renderHash: null,
+        updatedAt: ctx.runDeps.clock.now().toISOString(),
+      },
+      null,
+    );
+    return held === messageTs ? 'own' : 'copy';
+  }
+  if ((await messages.runAt(channelId, messageTs)) !== null) return null;
   const parent = (await messages.forRun(runId)).find((m) => m.kind === 'parent');
   if (!parent || parent.channelId !== channelId) return null;
-  const topLevel = threadTs === null || threadTs === messageTs;
-  return topLevel || threadTs === parent.ts ? 'copy' : null;
+  return topLevel || threadTs === parent.ts ? 'unplaced' : null;
 }
