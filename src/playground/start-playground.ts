@@ -1,8 +1,11 @@
 // Playground mode: the real bot (Bolt's HTTP receiver, @slack/web-api, a real database) against an
 // embedded Slack Web API, with a page that plays the Slack client. Everything listens on 127.0.0.1
 // (the page on the host it is given); the database is in memory, so each start begins afresh.
+
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createRunbookCatalog } from '../catalog/runbook-catalog.js';
 import type { Config } from '../config/config.js';
@@ -31,6 +34,7 @@ export interface Playground {
 
 /** Starts the embedded Slack, the bot against it, and the page. */
 export async function startPlayground(pc: PlaygroundConfig, logger: Logger): Promise<Playground> {
+  pc = { ...pc, directoryFile: playgroundDirectoryFile(pc) };
   const loaded = await loadDirectory(pc.directoryFile, { optional: pc.directoryOptional });
   if (!loaded.ok) throw new Error(`directory file: ${loaded.errors.join('; ')}`);
   const people = playgroundPeople(loaded.directory, await contactsOf(pc.runbooksDir));
@@ -106,4 +110,15 @@ async function contactsOf(runbooksDir: string): Promise<Record<string, Contact[]
     if (loaded.ok) contacts[name] = loaded.entry.runbook.contacts;
   }
   return contacts;
+}
+
+/**
+ * The playground's directory: the one given, else `directory.yml` beside the runbooks, else the
+ * example beside them (`directory.example.yml`), so the demo has approvers and admins to play. The bot
+ * itself never reads the example: its made-up ids would let nobody in a real workspace approve.
+ */
+function playgroundDirectoryFile(pc: PlaygroundConfig): string {
+  if (!pc.directoryOptional || existsSync(pc.directoryFile)) return pc.directoryFile;
+  const example = join(pc.runbooksDir, 'directory.example.yml');
+  return existsSync(example) ? example : pc.directoryFile;
 }

@@ -216,18 +216,18 @@ describe('loadDirectory', () => {
   });
 });
 
-describe('the example directory, runbooks/directory.yml', () => {
+describe('the example directory, runbooks/directory.example.yml', () => {
   const runbooks = join(import.meta.dirname, '..', '..', 'runbooks');
   const examples = ['k8s-service-rollout', 'database-migration', 'feature-flag-rollout'];
 
   it('validates', async () => {
-    const directory = directoryOf(await loadDirectory(join(runbooks, 'directory.yml')));
+    const directory = directoryOf(await loadDirectory(join(runbooks, 'directory.example.yml')));
     expect(findRole(directory, 'SRE')?.required).toBe(2);
     expect(directory.escalation.timeoutMinutes).toBe(5);
   });
 
   it.each(examples)('maps every approval role and escalation contact of %s', async (name) => {
-    const directory = directoryOf(await loadDirectory(join(runbooks, 'directory.yml')));
+    const directory = directoryOf(await loadDirectory(join(runbooks, 'directory.example.yml')));
     const runbook = parseRunbook(await readFile(join(runbooks, `${name}.md`), 'utf8'), { fileName: name });
     expect(runbook.approvals.length).toBeGreaterThan(0);
     for (const approval of runbook.approvals)

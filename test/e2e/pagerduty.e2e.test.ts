@@ -11,7 +11,7 @@ import { acknowledge, elapse, finishOpenSteps, pagedUsers, startRollback, thread
 import { buttonsOf, E2E_DRIVER, type Harness, startHarness } from './harness.js';
 
 const DIRECTORY = readFileSync(
-  join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'runbooks', 'directory.yml'),
+  join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'runbooks', 'directory.example.yml'),
   'utf8',
 );
 const KEY = 'R0UTINGKEYFORTESTS0123456789ABCD';

@@ -43,7 +43,7 @@ describe('Socket Mode', () => {
     slack = await createFakeSlack();
     socket = await FakeSocketMode.start(slack);
     dir = mkdtempSync(join(tmpdir(), 'deploybot-socket-'));
-    cpSync(join(REPO, 'runbooks', 'directory.yml'), join(dir, 'directory.yml'));
+    cpSync(join(REPO, 'runbooks', 'directory.example.yml'), join(dir, 'directory.yml'));
     writeFileSync(join(dir, 'socket-drill.md'), RUNBOOK);
     const config: Config = {
       slack: {
