@@ -150,6 +150,26 @@ export class MessageState {
         const permalink = `https://${this.options.identity.teamDomain}.slack.com/archives/${m.channel}/p${m.ts.replace('.', '')}`;
         return { ok: true, channel: m.channel, permalink };
       }
+      case 'conversations.replies': {
+        // A thread, parent first, with metadata (as with include_all_metadata).
+        const parent = this.find(str(body.channel), str(body.ts));
+        if (!parent) return fail('thread_not_found');
+        const root = parent.thread_ts ?? parent.ts;
+        const thread = this.messages.filter(
+          (m) => m.channel === parent.channel && (m.ts === root || m.thread_ts === root),
+        );
+        return { ok: true, messages: thread.map((m) => this.toJson(m)), has_more: false };
+      }
+      case 'conversations.history': {
+        // Top-level messages since `oldest`, newest first.
+        const channel = this.resolveChannel(str(body.channel));
+        if (typeof channel !== 'string') return channel;
+        const oldest = Number(str(body.oldest) || '0');
+        const top = this.messages.filter(
+          (m) => m.channel === channel && (!m.thread_ts || m.thread_ts === m.ts) && Number(m.ts) >= oldest,
+        );
+        return { ok: true, messages: top.reverse().map((m) => this.toJson(m)), has_more: false };
+      }
       case 'chat.postEphemeral':
         return this.postEphemeral(body);
       case 'views.publish':

@@ -87,6 +87,8 @@ export async function startHarness(options: HarnessOptions) {
       writeFileSync(join(runbooksDir, `${name}.md`), text);
   } else {
     cpSync(join(REPO, 'runbooks'), runbooksDir, { recursive: true });
+    // The tests play the example directory's cast, as a team would after copying it.
+    cpSync(join(REPO, 'runbooks', 'directory.example.yml'), join(runbooksDir, 'directory.yml'));
   }
   if (options.directory !== undefined) writeFileSync(join(runbooksDir, 'directory.yml'), options.directory);
   const database: TestDatabase = await createTestDatabase(

@@ -29,6 +29,8 @@ export async function spawnBot(
   if (!existsSync(MAIN)) execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'pipe' });
   const dir = mkdtempSync(join(tmpdir(), 'deploybot-proc-'));
   cpSync(join(REPO, 'runbooks'), join(dir, 'runbooks'), { recursive: true });
+  // The tests play the example directory's cast, as a team would after copying it.
+  cpSync(join(REPO, 'runbooks', 'directory.example.yml'), join(dir, 'runbooks', 'directory.yml'));
   const args = preload ? ['--import', join(REPO, 'test', 'support', preload), MAIN] : [MAIN];
   const child = spawn(process.execPath, args, {
     cwd: dir,
