@@ -51,7 +51,10 @@ describe('a post whose answer was lost to a crash', () => {
 
     // The restarted process reads the thread, finds the post by its metadata and keeps it.
     await fb.start();
-    await until('the restarted bot to read the thread', () => slack.callsTo('conversations.replies').length > 0);
+    await until(
+      'the restarted bot to read the thread',
+      () => slack.callsTo('conversations.replies').length > 0,
+    );
     await sleep(1500);
     const phases = slack.messages(CHANNEL).filter((m) => m.thread_ts && m.thread_ts !== m.ts);
     expect(phases).toHaveLength(1);

@@ -82,7 +82,9 @@ export async function startHarness(options: HarnessOptions) {
   const dir = mkdtempSync(join(tmpdir(), 'deploybot-e2e-'));
   const runbooksDir = join(dir, 'runbooks');
   if (options.runbooks) {
-    cpSync(join(REPO, 'runbooks', 'directory.example.yml'), join(runbooksDir, 'directory.yml'), { force: true });
+    cpSync(join(REPO, 'runbooks', 'directory.example.yml'), join(runbooksDir, 'directory.yml'), {
+      force: true,
+    });
     for (const [name, text] of Object.entries(options.runbooks))
       writeFileSync(join(runbooksDir, `${name}.md`), text);
   } else {

@@ -3,7 +3,7 @@
 // time in this process; outbox claims keep other processes out.
 import type { Logger } from 'pino';
 import type { LoadedRun } from '../../db/runs.repository.js';
-import { type SyncDeps, type SyncOptions, syncRun } from './sync-run.js';
+import { createSyncMemory, type SyncDeps, type SyncOptions, syncRun } from './sync-run.js';
 
 interface Entry {
   again: boolean;
@@ -14,11 +14,16 @@ interface Entry {
 }
 
 /** Creates the queue over sync's dependencies. */
-export function createRunQueue(deps: SyncDeps & { logger: Logger }) {
+export function createRunQueue(deps: Omit<SyncDeps, 'memory' | 'track' | 'resync'> & { logger: Logger }) {
   const syncing = new Map<string, Entry>();
   const inFlight = new Set<Promise<unknown>>();
   // A round's writes go on after it (sync-run.ts `follow`): a stop waits for them too.
-  const syncDeps: SyncDeps = { ...deps, track };
+  const syncDeps: SyncDeps = {
+    ...deps,
+    memory: createSyncMemory(),
+    track,
+    resync: (runId) => track(sync(runId, { refresh: true })),
+  };
 
   const newer = (a: LoadedRun | undefined, b: LoadedRun | undefined) =>
     !a || (b && b.version > a.version) ? b : a;

@@ -41,6 +41,10 @@ export interface SyncDeps {
   viewExtras?: (loaded: LoadedRun) => Promise<ViewExtras>;
   /** Work that goes on after a round (its writes), for a stop to wait for. */
   track?(work: Promise<unknown>): void;
+  /** Syncs the run again through its queue (after a message was deleted in Slack). */
+  resync?(runId: string): void;
+  /** What the process's syncs remember between rounds. */
+  memory: SyncMemory;
 }
 
 /** A run as the renderers see it at one moment. */
@@ -81,7 +85,7 @@ export async function syncRun(deps: SyncDeps, runId: string, options: SyncOption
     for (let round = 0; round < 100; round++) {
       const claimed = await deps.outbox.claimRun(runId, deps.workerId, deps.clock.now(), LEASE_MS);
       // Items whose writes are still on their way to Slack are settled by those writes.
-      const items = claimed.filter((i) => !following.has(i.id));
+      const items = claimed.filter((i) => !deps.memory.following.has(i.id));
       if (items.length === 0 && !refresh && !hint) return;
       await syncOnce(deps, runId, items, { refresh: refresh || Boolean(hint), loaded: hint, urgent });
       refresh = false;
@@ -93,10 +97,25 @@ export async function syncRun(deps: SyncDeps, runId: string, options: SyncOption
   }
 }
 
-/** Outbox items whose writes are on their way to Slack (in this process). */
-const following = new Set<number>();
-/** Runs whose Slack work ended (their channel is gone), as this process learned. */
-const stopped = new Set<string>();
+/** What a process's syncs remember between rounds (created once per run queue). */
+export interface SyncMemory {
+  /** Outbox items whose writes are on their way to Slack. */
+  following: Set<number>;
+  /** Runs whose Slack work ended (their channel is gone). */
+  stopped: Set<string>;
+  /** Runs whose parent was deleted in Slack: the next one says it replaces it. */
+  deletedParents: Set<string>;
+  /** Phases whose message was deleted in Slack: posted again in the thread by the next round. */
+  deletedPhases: Map<string, Set<number>>;
+}
+
+/** A fresh memory. */
+export const createSyncMemory = (): SyncMemory => ({
+  following: new Set(),
+  stopped: new Set(),
+  deletedParents: new Set(),
+  deletedPhases: new Map(),
+});
 
 /** Effects that only ask for the messages to show the committed state: done once Slack has it. */
 const isRender = (item: OutboxItem) => item.effect.type === 'render_run' || item.effect.type === 'post_phase';
@@ -112,7 +131,7 @@ async function syncOnce(
   // the writes they ask for have reached Slack (or a newer render that did).
   const done = new Set<number>();
   try {
-    if (stopped.has(runId))
+    if (deps.memory.stopped.has(runId))
       return void (await deps.outbox.markDone(
         items.map((i) => i.id),
         deps.clock.now(),
@@ -122,9 +141,9 @@ async function syncOnce(
     const at: At = { loaded, now: deps.clock.now(), extras: (await deps.viewExtras?.(loaded)) ?? {} };
     const stored = await deps.messages.forRun(runId);
     const parent = await ensureParent(deps, at, stored);
-    for (const phaseIndex of deletedPhases.get(runId) ?? [])
+    for (const phaseIndex of deps.memory.deletedPhases.get(runId) ?? [])
       await ensurePhase(deps, at, stored, parent, phaseIndex);
-    deletedPhases.delete(runId);
+    deps.memory.deletedPhases.delete(runId);
     let dirty = options.refresh;
     const renders: OutboxItem[] = [];
     for (const item of items) {
@@ -163,7 +182,7 @@ function follow(
   renders: OutboxItem[],
   writes: Promise<PromiseSettledResult<unknown>[]>,
 ) {
-  for (const item of renders) following.add(item.id);
+  for (const item of renders) deps.memory.following.add(item.id);
   const renew = renders.length
     ? setInterval(() => {
         void deps.outbox.renew(runId, deps.workerId, deps.clock.now(), LEASE_MS).catch(() => undefined);
@@ -176,8 +195,12 @@ function follow(
       const channel = gone.find((e) => e.what === 'channel');
       if (channel) return void (await stopWhenChannelGone(deps, runId, channel, renders));
       for (const e of gone) {
-        if (e.message_.kind === 'parent') deletedParents.add(runId);
-        else deletedPhases.set(runId, new Set([...(deletedPhases.get(runId) ?? []), e.message_.phaseIndex]));
+        if (e.message_.kind === 'parent') deps.memory.deletedParents.add(runId);
+        else
+          deps.memory.deletedPhases.set(
+            runId,
+            new Set([...(deps.memory.deletedPhases.get(runId) ?? []), e.message_.phaseIndex]),
+          );
         await deps.messages.forget(e.message_, e.message_.ts);
       }
       if (gone.length) {
@@ -188,12 +211,13 @@ function follow(
           },
           'run messages were deleted in Slack; posting them again',
         );
-        // Posted again by the next round (the poll takes the items at once).
-        return void (await deps.outbox.markFailed(
+        // Posted again by the next round, at once.
+        await deps.outbox.markFailed(
           renders.map((i) => i.id),
           'message deleted in Slack',
-          deps.clock.now(),
-        ));
+          null,
+        );
+        return void deps.resync?.(runId);
       }
       const other = failures.filter((e) => !(e instanceof MessageGoneError));
       if (other.length === 0)
@@ -206,7 +230,7 @@ function follow(
       deps.logger.warn({ err: error, runId }, 'could not record how a sync went; the outbox will retry it');
     } finally {
       clearInterval(renew);
-      for (const item of renders) following.delete(item.id);
+      for (const item of renders) deps.memory.following.delete(item.id);
     }
   })();
   deps.track?.(work);
@@ -221,8 +245,8 @@ async function stopWhenChannelGone(
 ): Promise<boolean> {
   const gone = error instanceof MessageGoneError ? error : goneOf(error);
   if (gone?.what !== 'channel') return false;
-  if (!stopped.has(runId)) {
-    stopped.add(runId);
+  if (!deps.memory.stopped.has(runId)) {
+    deps.memory.stopped.add(runId);
     deps.logger.warn(
       { runId, slackError: gone.slackError },
       'the run’s channel is gone or archived; its Slack work ends',
@@ -306,35 +330,17 @@ async function ensureParent(deps: SyncDeps, at: At, stored: StoredMessage[]): Pr
   const { loaded } = at;
   const existing = stored.find((m) => m.kind === 'parent');
   if (existing) return existing;
-  // A parent posted before (and deleted in Slack since) is replaced by one that says so.
   const content = renderParent(loaded, at.now, at.extras);
-  const posted = await postSlot(
-    deps,
-    at,
-    stored,
-    { kind: 'parent', phaseIndex: -1, part: 0 },
-    deletedParents.has(loaded.meta.id) ? replacementOf(content) : content,
-    null,
-  );
-  deletedParents.delete(loaded.meta.id);
+  const posted = await postSlot(deps, at, stored, { kind: 'parent', phaseIndex: -1, part: 0 }, content, null);
+  // A parent posted again after the first was deleted in Slack says so, in its thread.
+  if (deps.memory.deletedParents.delete(loaded.meta.id))
+    await deps.writer.post(posted.channelId, { text: REPLACED_PARENT }, posted.ts);
   return posted;
 }
 
-/** Runs whose parent was deleted in Slack: the next one says it replaces it. */
-const deletedParents = new Set<string>();
-/** Phases whose message was deleted in Slack: posted again in the thread by the next round. */
-const deletedPhases = new Map<string, Set<number>>();
-
-/** A parent posted again after the first one was deleted in Slack says so. */
-function replacementOf(content: MessageContent): MessageContent {
-  const note = {
-    type: 'context',
-    elements: [
-      { type: 'mrkdwn', text: '_The earlier message of this run was deleted; this one replaces it._' },
-    ],
-  };
-  return { ...content, blocks: [...(content.blocks ?? []), note].slice(0, 50) };
-}
+/** What a parent posted again after a deletion says in its thread. */
+export const REPLACED_PARENT =
+  'The earlier message of this run was deleted in Slack; this one replaces it. The run goes on here.';
 
 /**
  * Posts a run message into its slot. The intent (slot and attempt) is stored first and the attempt

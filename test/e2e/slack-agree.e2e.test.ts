@@ -1,0 +1,222 @@
+// Slack and Postgres agree at the edges of the outbound model: a click on a message whose post Slack has
+// not answered yet counts and keeps the message; a message deleted in Slack comes back; content Slack
+// already shows is never sent again; and after a Slack outage every message converges by itself.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTIONS } from '../../src/slack/ids.js';
+import { readRunMessageMetadata } from '../../src/slack/message-metadata.js';
+import { REPLACED_PARENT } from '../../src/slack/sync/sync-run.js';
+import { DRIVERS } from '../support/database.js';
+import type { FakeMessage } from '../support/fake-slack.js';
+import { blockActionsBody, postToApp, slashCommandBody } from '../support/slack-requests.js';
+import { runIdOf } from './drive.js';
+import { buttonsOf, CHANNEL, type Harness, SECRET, startHarness } from './harness.js';
+
+const RUNBOOK = `# Agree
+
+## Build
+
+- [ ] Compile
+- [ ] Package
+
+## Ship
+
+- [ ] Upload
+- [ ] Announce
+- [ ] Close the ticket
+`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+const doneOf = (m: FakeMessage | undefined) => buttonsOf(m).filter((b) => b.actionId === ACTIONS.stepDone);
+
+describe.each(DRIVERS)('Slack and Postgres agree (%s)', (driver) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ driver, runbooks: { agree: RUNBOOK }, directory: '' });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const url = () => `http://127.0.0.1:${h.bot.port}/slack/events`;
+
+  /** A click on `message` as Slack sends it: the message echoed, with its metadata. */
+  function clickOn(message: FakeMessage, userId = 'U0BOB') {
+    const button = doneOf(message)[0];
+    if (!button) throw new Error('no Done button');
+    return postToApp(
+      url(),
+      blockActionsBody({
+        userId,
+        channelId: message.channel,
+        messageTs: message.ts,
+        ...(message.thread_ts ? { threadTs: message.thread_ts } : {}),
+        message,
+        responseUrl: h.slack.responseUrl(undefined, {
+          channel: message.channel,
+          ts: message.ts,
+          user: userId,
+        }),
+        actions: [{ action_id: button.actionId, value: button.value, block_id: button.blockId }],
+      }),
+      { secret: SECRET },
+    );
+  }
+
+  async function expectConverged() {
+    await h.bot.idle();
+    const { shown, wanted, count } = await h.expectCurrent();
+    expect(count).toBeGreaterThan(0);
+    expect(shown).toEqual(wanted);
+  }
+
+  it('counts a click on a phase message whose post Slack has not answered yet, and keeps the message', async () => {
+    // The parent goes out normally; the phase message shows in Slack, but Slack's answer is held.
+    const off = h.slack.onChange(() => {
+      if (h.parent()) {
+        off();
+        h.slack.failNext('chat.postMessage', { answerLost: true });
+      }
+    });
+    const start = postToApp(
+      url(),
+      slashCommandBody({
+        text: 'start agree',
+        userId: 'U0ALICE',
+        channelId: CHANNEL,
+        responseUrl: h.slack.responseUrl(undefined, { channel: CHANNEL, user: 'U0ALICE' }),
+      }),
+      { secret: SECRET },
+    );
+    expect((await start).status).toBe(200);
+    await until('the phase message to show while its answer is held', () => h.slack.heldCount === 1);
+    const phase = h.thread()[0];
+    if (!phase) throw new Error('no phase message');
+    expect(readRunMessageMetadata(phase.metadata)?.kind).toBe('phase');
+
+    // Someone clicks Done the moment it shows: before the bot has Slack's answer.
+    const res = await clickOn(phase);
+    expect(res.status).toBe(200);
+    await until(
+      'the click to show in the message',
+      () => doneOf(h.slack.message(CHANNEL, phase.ts)).length === 1,
+    );
+    h.slack.release();
+
+    await expectConverged();
+    expect(h.slack.callsTo('chat.delete')).toHaveLength(0);
+    expect(h.thread().filter((m) => doneOf(m).length > 0 || m.ts === phase.ts)).toHaveLength(1);
+    // Nobody was told the click was foreign.
+    expect(h.slack.callsTo('response_url').map((c) => String(c.body.text ?? ''))).not.toContain(
+      expect.stringContaining('does not belong'),
+    );
+  });
+
+  /** A person or an admin deletes one of the bot's messages in Slack. */
+  async function deleteInSlack(ts: string) {
+    const res = await fetch(`${h.slack.url}chat.delete`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer xoxb-e2e', 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ channel: CHANNEL, ts }),
+    });
+    expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
+  }
+
+  it('posts a phase message deleted in Slack again in its thread at the next change', async () => {
+    await h.command('start agree');
+    const phase = h.thread()[0];
+    if (!phase) throw new Error('no phase message');
+    await deleteInSlack(phase.ts);
+    // The next change of the phase (the run is aborted: its buttons go) finds it gone and posts it again.
+    await h.command(`abort ${runIdOf(h)} deleted by mistake`);
+    await until('the phase message to be posted again', () =>
+      h.thread().some((m) => m.ts !== phase.ts && readRunMessageMetadata(m.metadata)?.kind === 'phase'),
+    );
+    await expectConverged();
+    expect(h.slack.callsTo('chat.update').filter((c) => c.body.ts === phase.ts).length).toBeLessThanOrEqual(
+      1,
+    );
+  });
+
+  it('posts a parent deleted in Slack again as a new parent that says so, and never updates the old one again', async () => {
+    await h.command('start agree');
+    const parent = h.parent();
+    const phase = h.thread()[0];
+    if (!parent || !phase) throw new Error('no run messages');
+    await deleteInSlack(parent.ts);
+    expect((await clickOn(phase)).status).toBe(200);
+    await h.bot.idle();
+    await until('a new parent that says it replaces the deleted one', () => {
+      const now = h.parent();
+      return (
+        !!now &&
+        now.ts !== parent.ts &&
+        h.slack.thread(CHANNEL, now.ts).some((m) => m.text === REPLACED_PARENT)
+      );
+    });
+    await expectConverged();
+    const updatesOfGone = () => h.slack.callsTo('chat.update').filter((c) => c.body.ts === parent.ts).length;
+    const before = updatesOfGone();
+    const live = h.slack.message(CHANNEL, phase.ts);
+    if (live && doneOf(live).length) await clickOn(live);
+    await h.bot.idle();
+    expect(updatesOfGone()).toBe(before);
+  });
+
+  it('never sends again a message whose content did not change, whatever the run version', async () => {
+    await h.command('start agree');
+    const first = h.thread()[0];
+    if (!first) throw new Error('no phase message');
+    for (let i = 0; i < 2; i++) {
+      const live = h.slack.message(CHANNEL, first.ts);
+      if (live) await clickOn(live);
+      await h.bot.idle();
+    }
+    await until('the second phase', () => h.thread().length >= 2);
+    const second = h.thread()[1];
+    if (!second) throw new Error('no second phase message');
+    // Every write that reached the message (chat.update or its response_url) is an edit of it.
+    const writesTo = (ts: string) => h.slack.message(CHANNEL, ts)?.edits.length ?? -1;
+    const before = writesTo(first.ts);
+    // Clicks in the second phase change the run's version; the first phase's message stays as it is.
+    await clickOn(second);
+    await h.bot.idle();
+    const live = h.slack.message(CHANNEL, second.ts);
+    if (live) await clickOn(live);
+    await h.bot.idle();
+    expect(writesTo(first.ts)).toBe(before);
+    await expectConverged();
+  });
+
+  it('keeps the work in the outbox while every Slack write fails, and converges once Slack answers', async () => {
+    await h.command('start agree');
+    const phase = h.thread()[0];
+    if (!phase) throw new Error('no phase message');
+    h.slack.failFor('*', { status: 500 }, 3_000);
+    for (const button of doneOf(phase)) {
+      const res = await postToApp(url(), h.clickBody(button, 'U0BOB', phase).body, { secret: SECRET });
+      expect(res.status).toBe(200);
+    }
+    // The first phase ended during the outage: the second phase is posted once Slack answers again.
+    await sleep(3_200);
+    await until('the next phase to be posted', () => h.thread().length >= 2, 20_000);
+    await until(
+      'every message to converge',
+      async () => {
+        await h.bot.idle();
+        const { shown, wanted } = await h.expectCurrent();
+        return JSON.stringify(shown) === JSON.stringify(wanted);
+      },
+      20_000,
+    );
+    await expectConverged();
+  });
+});
