@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Playground } from '../../src/playground/start-playground.js';
+import { auditPage } from './audit.js';
 import {
   ARTIFACTS,
   CHROMIUM,
@@ -22,6 +23,15 @@ if (SKIP_BROWSER)
   console.warn(`playground browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 
 type Playground2 = { playground: { timings: number[] } };
+/** The little of the DOM these tests read inside the page (this file is compiled without DOM types). */
+type Box = { scrollWidth: number; clientWidth: number };
+type Doc = {
+  document: {
+    activeElement: { getAttribute(name: string): string | null } | null;
+    getElementById(id: string): Box | null;
+    documentElement: Box;
+  };
+};
 
 describe.skipIf(SKIP_BROWSER)('the playground as npm start runs it, in Chromium', () => {
   let playground: Playground;
@@ -139,6 +149,9 @@ describe.skipIf(SKIP_BROWSER)('the playground as npm start runs it, in Chromium'
     expect(await card.innerText()).toMatch(/\.md/);
     expect(await card.locator('.file-preview').innerText()).toContain('Kubernetes service rollout');
     await snap(page, 'npm-4-report');
+    // The README's picture is this moment: UPDATE_README_PICTURE=1 writes docs/playground.png.
+    if (process.env.UPDATE_README_PICTURE === '1')
+      copyFileSync(join(ARTIFACTS, 'npm-4-report.png'), join(process.cwd(), 'docs', 'playground.png'));
     const [report] = await Promise.all([
       page.context().waitForEvent('page'),
       card.locator('.file-open').click(),
@@ -168,12 +181,129 @@ describe.skipIf(SKIP_BROWSER)('the playground as npm start runs it, in Chromium'
     await page.locator('#thread').waitFor({ state: 'visible' });
     await page.locator(thread, { hasText: 'Take the canary out of traffic' }).waitFor();
     figures.wholeRunMs = Math.round(performance.now() - t0);
-    if (process.env.UPDATE_README_PICTURE === '1') {
-      await as('U0DEPLOY');
-      await page.locator(`${thread} .file-card`).scrollIntoViewIfNeeded();
-      await snap(page, 'readme');
-      copyFileSync(join(ARTIFACTS, 'readme.png'), join(process.cwd(), 'docs', 'playground.png'));
-    }
     expect(errors).toEqual([]);
   }, 150_000);
+
+  it("keeps Slack's order and layout, takes typed text and DM commands, and works by keyboard", async () => {
+    await as('U0DEPLOY');
+    await page.click('#nav-channel');
+    // Speed: the page changes the bot's clock.
+    await page.selectOption('#speed', '600');
+    await expect.poll(() => playground.clock.anchor().speed).toBe(600);
+    await page.selectOption('#speed', '60');
+    await expect.poll(() => playground.clock.anchor().speed).toBe(60);
+
+    // Plain text is Dana's message; it comes after the earlier private answer, as in Slack.
+    await page.fill('#command', 'hello, is anyone deploying?');
+    await page.press('#command', 'Enter');
+    const hello = page.locator('#messages .msg', { hasText: 'hello, is anyone deploying?' });
+    await hello.waitFor();
+    expect(await hello.locator('.meta').innerText()).toContain('Dana Deployer');
+    const order = await page.locator('#messages .msg').allInnerTexts();
+    const refused = order.findIndex((t) => t.includes('already in the thread'));
+    expect(refused).toBeGreaterThan(-1);
+    expect(refused).toBeLessThan(order.findIndex((t) => t.includes('hello, is anyone deploying?')));
+    // The newest message is in view, above the composer.
+    const box = await hello.boundingBox();
+    const composer = await page.locator('#composer').boundingBox();
+    expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual((composer?.y ?? 0) + 1);
+
+    // A command typed in the DM is answered in the DM.
+    await page.click('#nav-dm');
+    await page.fill('#command', '/deploy list');
+    await page.press('#command', 'Enter');
+    await page.locator('#messages .msg.ephemeral', { hasText: 'k8s-service-rollout' }).waitFor();
+    await snap(page, 'npm-5-dm-command');
+    await page.click('#nav-channel');
+    expect(await page.locator('#messages').innerText()).not.toMatch(/feature-flag-rollout/);
+
+    // A second run's thread opens by itself; "1 reply", never "1 replies".
+    await page.fill('#command', '/deploy start feature-flag-rollout');
+    await page.press('#command', 'Enter');
+    await page
+      .locator('#thread .msg', { hasText: /feature flag/i })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    expect(await page.locator('body').innerText()).not.toMatch(/\b1 replies\b/);
+    await expect.poll(() => page.locator('.edited').count()).toBeGreaterThan(0);
+
+    // Keyboard: the confirm dialog takes focus, Escape closes it and gives focus back.
+    const rollback = page.locator(`${parent} .bk-button`, { hasText: /^Start rollback$/ }).last();
+    await rollback.click();
+    await page.locator('#confirm').waitFor({ state: 'visible' });
+    expect(
+      await page.evaluate(() =>
+        (globalThis as unknown as Doc).document.activeElement?.getAttribute('data-answer'),
+      ),
+    ).toBe('no');
+    expect(await auditPage(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.locator('#confirm').waitFor({ state: 'hidden' });
+    expect(
+      await rollback.evaluate((el) => el === (globalThis as unknown as Doc).document.activeElement),
+    ).toBe(true);
+    // The modal: focus in its field (a real label), Escape closes it, focus comes back.
+    await rollback.click();
+    await page.locator('#confirm [data-answer="yes"]').click();
+    const field = page.locator('#modal textarea, #modal input').first();
+    await field.waitFor();
+    await expect
+      .poll(() => field.evaluate((el) => el === (globalThis as unknown as Doc).document.activeElement))
+      .toBe(true);
+    expect(await field.evaluate((el) => (el as unknown as { labels: unknown[] }).labels.length)).toBe(1);
+    await snap(page, 'npm-6-modal');
+    expect(await auditPage(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.locator('#modal').waitFor({ state: 'hidden' });
+    await expect
+      .poll(() => rollback.evaluate((el) => el === (globalThis as unknown as Doc).document.activeElement))
+      .toBe(true);
+
+    // The App Home: a bold link renders as one, and it opens the run's thread here.
+    await page.click('#nav-home');
+    const home = page.locator('#messages .home');
+    await home.locator('a').first().waitFor({ timeout: 15_000 });
+    expect(await home.locator('b > a').count()).toBeGreaterThan(0);
+    expect(await home.innerText()).not.toMatch(/\*\S/);
+    await snap(page, 'npm-7-home');
+    expect(await auditPage(page)).toEqual([]);
+    await home.locator('b > a').first().click();
+    await expect.poll(() => page.getAttribute('#nav-channel', 'class')).toMatch(/active/);
+    await page.locator('#thread').waitFor({ state: 'visible' });
+
+    // "You are" survives a reload; at 1024 px nothing pushes the panes sideways.
+    await as('U0INGRID');
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.reload();
+    await page.locator('#messages .msg').first().waitFor();
+    expect(await page.inputValue('#user')).toBe('U0INGRID');
+    expect(await page.locator('#user option:checked').innerText()).toMatch(
+      /Ingrid Solberg \(SRE, DBA approver, contact\)/,
+    );
+    const overflow = await page.evaluate(() =>
+      ['messages', 'thread-messages'].map((id) => {
+        const el = (globalThis as unknown as Doc).document.getElementById(id);
+        return el ? el.scrollWidth - el.clientWidth : 0;
+      }),
+    );
+    expect(overflow).toEqual([0, 0]);
+    expect(
+      await page.evaluate(() => (globalThis as unknown as Doc).document.documentElement.scrollWidth),
+    ).toBeLessThanOrEqual(1024);
+    await snap(page, 'npm-8-1024px');
+    expect(await auditPage(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('has an audit that finds what it looks for', async () => {
+    const probe = await browser.newPage();
+    await probe.setContent(
+      '<p style="color:#bbb">faint</p><input><button></button><i id="a"></i><i id="a"></i>',
+    );
+    const rules = new Set((await auditPage(probe)).map((i) => i.rule));
+    await probe.close();
+    expect([...rules].sort()).toEqual(
+      ['color-contrast', 'control-name', 'document-title', 'duplicate-id', 'html-has-lang', 'label'].sort(),
+    );
+  });
 });

@@ -233,16 +233,25 @@ function render() {
 }
 
 /** Focus moves into a modal or dialog, stays there while it is open, and goes back when it closes. */
-function takeFocus(el, selector) {
-  if (!ui.focusBefore || !document.body.contains(ui.focusBefore))
-    ui.focusBefore = el.contains(document.activeElement) ? null : document.activeElement;
+function takeFocus(el, selector, opening) {
+  if (opening && !ui.focusBefore && !el.contains(document.activeElement))
+    ui.focusBefore = document.activeElement;
   if (!el.contains(document.activeElement)) el.querySelector(selector)?.focus();
 }
 
+/** The element focus goes back to: the same one, or its new copy when its message was re-rendered. */
+function refind(el) {
+  if (!el || document.body.contains(el)) return el;
+  const ts = el.closest?.('.msg')?.dataset.ts;
+  if (!ts || !el.dataset?.action) return null;
+  const copies = document.querySelectorAll(`.msg[data-ts="${CSS.escape(ts)}"] .bk-button[data-action]`);
+  return [...copies].find((b) => b.dataset.action === el.dataset.action) ?? null;
+}
+
 function giveFocusBack() {
-  const before = ui.focusBefore;
+  const before = refind(ui.focusBefore);
   ui.focusBefore = null;
-  if (before && document.body.contains(before)) before.focus();
+  if (before) before.focus();
   else $('command')?.focus();
 }
 
@@ -255,6 +264,7 @@ function renderModal(modal) {
     if (wasOpen) giveFocusBack();
     return changed;
   }
+  const opening = el.hidden;
   const v = renderView(modal, { names });
   const submit = v.submit ? `<button type="submit" class="bk-button bk-primary">${v.submit}</button>` : '';
   const html = `<form class="dialog" role="dialog" aria-modal="true" aria-labelledby="modal-title" data-view-id="${escapeHtml(modal.id)}">
@@ -262,7 +272,7 @@ function renderModal(modal) {
     <footer class="dialog-actions"><button type="button" class="bk-button" data-close>${v.close}</button>${submit}</footer></form>`;
   el.hidden = false;
   const changed = setHtml(el, html);
-  takeFocus(el, 'input, textarea, select, button[type="submit"], button');
+  takeFocus(el, 'input, textarea, select, button[type="submit"], button', opening);
   return changed;
 }
 
