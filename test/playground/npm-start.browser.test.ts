@@ -252,6 +252,13 @@ describe.skipIf(SKIP_BROWSER)('the playground as npm start runs it, in Chromium'
       .toBe(true);
     expect(await field.evaluate((el) => (el as unknown as { labels: unknown[] }).labels.length)).toBe(1);
     await snap(page, 'npm-6-modal');
+    // Tab stays inside the modal.
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
+    expect(
+      await page
+        .locator('#modal')
+        .evaluate((el) => el.contains((globalThis as unknown as Doc).document.activeElement as never)),
+    ).toBe(true);
     expect(await auditPage(page)).toEqual([]);
     await page.keyboard.press('Escape');
     await page.locator('#modal').waitFor({ state: 'hidden' });

@@ -399,6 +399,7 @@ function bind() {
     if (ev.target.closest('[data-close]')) return closeModal();
   });
   document.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Tab') return keepFocusIn(ev);
     if (ev.key !== 'Escape') return;
     if (confirmDialog.cancel) return confirmDialog.cancel();
     if (!$('modal').hidden) return closeModal();
@@ -434,6 +435,24 @@ function bind() {
   $('speed').addEventListener('change', (ev) => {
     void api('/api/speed', { speed: Number(ev.target.value) });
   });
+}
+
+/** While a modal or dialog is open, Tab cycles through its controls only. */
+function keepFocusIn(ev) {
+  const open = [$('confirm'), $('modal')].find((el) => !el.hidden);
+  if (!open) return;
+  const controls = [...open.querySelectorAll('button, input, textarea, select, a[href]')];
+  const first = controls[0];
+  const last = controls.at(-1);
+  if (!first || !last) return;
+  const at = document.activeElement;
+  if (ev.shiftKey && (at === first || !open.contains(at))) {
+    ev.preventDefault();
+    last.focus();
+  } else if (!ev.shiftKey && (at === last || !open.contains(at))) {
+    ev.preventDefault();
+    first.focus();
+  }
 }
 
 function closeModal() {
