@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { ConfigError } from './config.js';
 
+/** `npm start`'s pace: a 10-minute wait takes 10 s, and the page can change it. */
+export const DEFAULT_SPEED = 60;
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const schema = z
@@ -13,7 +16,7 @@ const schema = z
       .number({ error: 'must be a number from 1 to 3600' })
       .min(1, 'must be a number from 1 to 3600')
       .max(3600, 'must be a number from 1 to 3600')
-      .default(1),
+      .default(DEFAULT_SPEED),
     RUNBOOKS_DIR: z.string().min(1).default('./runbooks'),
     DIRECTORY_FILE: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),

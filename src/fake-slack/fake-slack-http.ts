@@ -49,9 +49,23 @@ export function send(
     .end(JSON.stringify(body));
 }
 
-export async function readBody(req: IncomingMessage): Promise<string> {
+/** A request body over the limit: answer 413 and read no further. */
+export class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`request body over ${limit} bytes`);
+  }
+}
+
+/** Reads a body as UTF-8; over `limit` bytes (by Content-Length or as it streams in) it throws BodyTooLarge. */
+export async function readBody(req: IncomingMessage, limit = Number.POSITIVE_INFINITY): Promise<string> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw new BodyTooLarge(limit);
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BodyTooLarge(limit);
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 

@@ -25,6 +25,18 @@ export interface FakeMessage {
   metadata?: Json;
   /** Earlier versions, oldest first: one entry per successful `chat.update`. */
   edits: { text: string; blocks: unknown[] }[];
+  /** When it was posted (the fake's clock, ms): where ephemeral answers fall among messages. */
+  at: number;
+  /** Files shared with it (files.completeUploadExternal). */
+  files?: FakeFileRef[];
+}
+
+/** A file as a message shows it. */
+export interface FakeFileRef {
+  id: string;
+  name: string;
+  title: string;
+  size: number;
 }
 
 /** A `chat.postEphemeral` message. */
@@ -69,6 +81,7 @@ export interface MessageStateOptions {
   channels?: string[];
   /** Ids (users or groups) the bot may mention besides everyone in the directory. */
   allowedMentions: Set<string>;
+  now?: () => number;
 }
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
@@ -84,6 +97,10 @@ export class MessageState {
   private readonly triggers = new Set<string>();
 
   constructor(private readonly options: MessageStateOptions) {}
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
 
   /** Unique, increasing Slack-style timestamps: 1700000000.000100, 1700000000.000200, … */
   nextTs(): string {
@@ -107,9 +124,41 @@ export class MessageState {
       user,
       reply_broadcast: false,
       edits: [],
+      at: this.now(),
     };
     this.messages.push(message);
     return message;
+  }
+
+  /** files.completeUploadExternal with a channel: one message from the bot carrying the files. */
+  shareFiles(
+    channel: string,
+    threadTs: string | null,
+    files: { id: string; filename: string; title: string; bytes: string | null }[],
+    body: Json,
+  ): Json {
+    const resolved = this.resolveChannel(channel);
+    if (typeof resolved !== 'string') return resolved;
+    const message: FakeMessage = {
+      channel: resolved,
+      ts: this.nextTs(),
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      text: str(body.initial_comment),
+      blocks: [],
+      user: this.options.identity.botUserId,
+      reply_broadcast: false,
+      edits: [],
+      at: this.now(),
+      files: files.map((f) => ({
+        id: f.id,
+        name: f.filename,
+        title: f.title,
+        size: Buffer.byteLength(f.bytes ?? '', 'utf8'),
+      })),
+    };
+    if (threadTs) this.checkThread(resolved, threadTs, message.ts);
+    this.messages.push(message);
+    return { ok: true, ts: message.ts };
   }
 
   /** Slack's JSON for a stored message. */
@@ -127,6 +176,9 @@ export class MessageState {
       ...(m.metadata ? { metadata: m.metadata } : {}),
       team: identity.teamId,
       ...(m.edits.length > 0 ? { edited: { user: m.user, ts: m.ts } } : {}),
+      ...(m.files
+        ? { files: m.files.map((f) => ({ id: f.id, name: f.name, title: f.title, size: f.size })) }
+        : {}),
     };
   }
 
@@ -147,7 +199,9 @@ export class MessageState {
       case 'chat.getPermalink': {
         const m = this.find(str(body.channel), str(body.message_ts));
         if (!m) return fail('message_not_found');
-        const permalink = `https://${this.options.identity.teamDomain}.slack.com/archives/${m.channel}/p${m.ts.replace('.', '')}`;
+        // A reply's permalink names its thread, as Slack's does.
+        const reply = m.thread_ts && m.thread_ts !== m.ts ? `?thread_ts=${m.thread_ts}&cid=${m.channel}` : '';
+        const permalink = `https://${this.options.identity.teamDomain}.slack.com/archives/${m.channel}/p${m.ts.replace('.', '')}${reply}`;
         return { ok: true, channel: m.channel, permalink };
       }
       case 'conversations.replies': {
@@ -208,6 +262,7 @@ export class MessageState {
       reply_broadcast: body.reply_broadcast === true || body.reply_broadcast === 'true',
       ...(body.metadata && typeof body.metadata === 'object' ? { metadata: body.metadata as Json } : {}),
       edits: [],
+      at: this.now(),
     };
     if (threadTs) this.checkThread(channel, threadTs, message.ts);
     this.checkMentions('chat.postMessage', message);

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type BlockLimits, DEFAULT_LIMITS } from './fake-slack-blocks.js';
 import { type DirectoryOptions, FakeDirectory, type FakeIdentity, fail } from './fake-slack-directory.js';
 import { type Fault, FaultScript } from './fake-slack-faults.js';
-import { answerFault, parseBody, readBody, send, stringOrNull } from './fake-slack-http.js';
+import { answerFault, BodyTooLarge, parseBody, readBody, send, stringOrNull } from './fake-slack-http.js';
 import {
   type FakeEphemeral,
   type FakeMessage,
@@ -43,6 +43,13 @@ export interface FakeSlackOptions extends DirectoryOptions, Partial<FakeIdentity
    * over the limit gets 429 with Retry-After, e.g. `{ 'chat.update': 50 }` for Tier 3.
    */
   rateLimits?: Record<string, number>;
+  /**
+   * The only token the Web API accepts (the playground's bot token); others get `invalid_auth`.
+   * Unset, any token will do, as tests like.
+   */
+  token?: string;
+  /** Largest request body read, in bytes (default 5 MiB); a larger one gets 413. */
+  maxBodyBytes?: number;
 }
 
 /** One Web API call as received. `status`/`error` are filled in when the fake has answered. */
@@ -88,7 +95,7 @@ export class FakeSlack {
   private readonly responsePosts: FakeResponse[] = [];
   private readonly recent = new Map<string, number[]>();
   /** Files uploaded through files.getUploadURLExternal (bytes) and shared with completeUploadExternal. */
-  readonly files = new Map<string, { filename: string; bytes: string | null; shared: Json | null }>();
+  readonly files = new Map<string, FakeFile>();
   private readonly responseTargets = new Map<string, ResponseTarget & { created: number }>();
   private responseIds = 0;
   private readonly triggers = new Map<string, { user: string; created: number }>();
@@ -313,12 +320,21 @@ export class FakeSlack {
       limits: { ...DEFAULT_LIMITS, ...this.options.limits },
       ...(this.options.channels ? { channels: this.options.channels } : {}),
       allowedMentions: this.allowed,
+      now: this.now,
     });
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const refused = this.refuse(req);
+    if (refused) return send(res, 403, { ok: false, error: refused });
     const url = new URL(req.url ?? '/', this.origin);
-    const raw = await readBody(req);
+    let raw: string;
+    try {
+      raw = await readBody(req, this.options.maxBodyBytes ?? DEFAULT_MAX_BODY);
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge)) throw error;
+      return send(res, 413, { ok: false, error: 'request_too_large' }, { connection: 'close' });
+    }
     const body = parseBody(raw, req.headers['content-type'], url.searchParams);
     if (url.pathname.startsWith('/api/')) {
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? null;
@@ -340,6 +356,17 @@ export class FakeSlack {
       return this.onResponseUrl(decodeURIComponent(url.pathname.slice(10)), body, res);
     }
     send(res, 404, { ok: false, error: 'not_found' });
+  }
+
+  /**
+   * Only the bot on this machine may call: a Host other than the fake's own address (a rebound DNS
+   * name) or any Origin (a browser page, which the bot never is) is refused before the body is read.
+   */
+  private refuse(req: IncomingMessage): string | null {
+    if (req.headers.origin !== undefined) return 'origin_not_allowed';
+    const host = (req.headers.host ?? '').toLowerCase();
+    const port = new URL(this.origin).port;
+    return host === `127.0.0.1:${port}` || host === `localhost:${port}` ? null : 'host_not_allowed';
   }
 
   private async onApi(method: string, body: Json, token: string | null, res: ServerResponse): Promise<void> {
@@ -372,13 +399,15 @@ export class FakeSlack {
     const extra = this.extraMethods.get(method);
     return !token
       ? fail('not_authed')
-      : extra
-        ? extra(body, token)
-        : (this.checkTrigger(method, body) ??
-          this.handleFiles(method, body) ??
-          this.directory.handle(method, body) ??
-          this.state.handle(method, body) ??
-          fail('unknown_method'));
+      : this.options.token !== undefined && token !== this.options.token
+        ? fail('invalid_auth')
+        : extra
+          ? extra(body, token)
+          : (this.checkTrigger(method, body) ??
+            this.handleFiles(method, body) ??
+            this.directory.handle(method, body) ??
+            this.state.handle(method, body) ??
+            fail('unknown_method'));
   }
 
   /** `views.open` with an expired (or, when strict, unknown) trigger fails as on Slack. */
@@ -445,22 +474,32 @@ export class FakeSlack {
       const filename = stringOrNull(body.filename);
       if (!filename || !Number(body.length)) return fail('invalid_arguments');
       const id = `F${this.files.size + 1}`;
-      this.files.set(id, { filename, bytes: null, shared: null });
+      this.files.set(id, { id, filename, title: filename, bytes: null, shared: null });
       return { ok: true, upload_url: `${this.origin}/upload/${id}`, file_id: id };
     }
     if (method === 'files.completeUploadExternal') {
-      let listed: { id?: string }[] = [];
+      let listed: { id?: string; title?: string }[] = [];
       try {
-        listed = JSON.parse(String(body.files ?? '[]')) as { id?: string }[];
+        const parsed: unknown = typeof body.files === 'string' ? JSON.parse(body.files) : (body.files ?? []);
+        listed = Array.isArray(parsed) ? (parsed as { id?: string; title?: string }[]) : [];
       } catch {
         return fail('invalid_arguments');
       }
-      for (const { id } of listed) {
+      const files: FakeFile[] = [];
+      for (const { id, title } of listed) {
         const file = id ? this.files.get(id) : undefined;
-        if (!file?.bytes) return fail('file_not_found');
-        file.shared = body;
+        if (file?.bytes == null) return fail('file_not_found');
+        if (title) file.title = title;
+        files.push(file);
       }
-      return { ok: true, files: listed };
+      const channel = stringOrNull(body.channel_id);
+      if (channel) {
+        // Slack shares the files as one message in the channel (or the thread), from the uploader.
+        const shared = this.state.shareFiles(channel, stringOrNull(body.thread_ts), files, body);
+        if (shared.ok !== true) return shared;
+      }
+      for (const file of files) file.shared = body;
+      return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
     }
     return undefined;
   }
@@ -496,6 +535,18 @@ export class FakeSlack {
     }
     return chosen ? answerFault(res, chosen) : null;
   }
+}
+
+/** What a request body may weigh by default: a report fits many times over. */
+const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
+
+/** An uploaded file: its bytes once sent to the upload URL, and the completeUploadExternal call that shared it. */
+export interface FakeFile {
+  id: string;
+  filename: string;
+  title: string;
+  bytes: string | null;
+  shared: Json | null;
 }
 
 /** Carry the call out, but hold its answer (a caller that dies before Slack's answer reaches it). */

@@ -1,8 +1,12 @@
 // The page's actions, relayed to the bot as Slack would send them: a /deploy command, a button click,
-// a modal submitted or cancelled, the App Home opened.
+// a modal submitted or cancelled, the App Home opened. Plain text is posted as the person's message,
+// and the speed of the bot's clock can be changed.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, send } from '../fake-slack/fake-slack-http.js';
+import { BodyTooLarge, readBody, send } from '../fake-slack/fake-slack-http.js';
 import type { PageCtx } from './page-server.js';
+
+/** The page sends small JSON: a modal's values are the largest (Slack caps inputs at 3,000 characters). */
+const MAX_BODY = 64 * 1024;
 
 type Json = Record<string, unknown>;
 type Ctx = PageCtx;
@@ -23,8 +27,10 @@ export async function act(
     return send(res, 415, { ok: false, error: 'json_only' });
   let body: Json;
   try {
-    body = JSON.parse(await readBody(req)) as Json;
-  } catch {
+    body = JSON.parse(await readBody(req, MAX_BODY)) as Json;
+  } catch (error) {
+    if (error instanceof BodyTooLarge)
+      return send(res, 413, { ok: false, error: 'request_too_large' }, { connection: 'close' });
     return send(res, 400, { ok: false, error: 'invalid_json' });
   }
   const user = knownUser(ctx, body.user);
@@ -32,8 +38,25 @@ export async function act(
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   const { relay } = ctx;
   switch (action) {
-    case 'command':
-      return answer(res, await relay.command(user, ctx.channel.id, str(body.text)));
+    case 'command': {
+      // Typed where the person is: the channel or their DM with the bot.
+      const channel = str(body.channel) === 'dm' ? ctx.slack.dmChannel(user) : ctx.channel.id;
+      const text = str(body.text).trim();
+      if (!text) return send(res, 400, { ok: false, error: 'no_text' });
+      if (text.startsWith('/')) return answer(res, await relay.command(user, channel, text));
+      // Plain text is a message from the person, as in Slack; the bot does not read channel messages.
+      ctx.slack.seedMessage(channel, text.slice(0, 4000), { user });
+      ctx.changed();
+      return send(res, 200, { ok: true });
+    }
+    case 'speed': {
+      const speed = Number(body.speed);
+      if (!Number.isInteger(speed) || speed < 1 || speed > 3600)
+        return send(res, 400, { ok: false, error: 'invalid_speed' });
+      ctx.clock.setSpeed(speed);
+      ctx.changed();
+      return send(res, 200, { ok: true, clock: ctx.clock.anchor() });
+    }
     case 'click':
       return answer(
         res,

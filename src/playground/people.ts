@@ -42,7 +42,7 @@ export function playgroundPeople(
   const emails: Record<string, string> = {};
   const names = namesFromDirectory(directory);
   const add = (id: string, role: string, name?: string) => {
-    const person = byId.get(id) ?? { id, name: names.get(id) ?? name ?? id, roles: [] };
+    const person = byId.get(id) ?? { id, name: names.get(id) ?? name ?? '', roles: [] };
     if (!person.roles.includes(role)) person.roles.push(role);
     byId.set(id, person);
   };
@@ -52,7 +52,7 @@ export function playgroundPeople(
     emails[ref.toLowerCase()] = id;
     return id;
   };
-  const nameOf = (ref: string) => (EMAIL.test(ref) ? ref.split('@')[0] : undefined);
+  const nameOf = (ref: string) => (EMAIL.test(ref) ? nameFromEmail(ref) : undefined);
   for (const role of Object.values(directory.roles))
     for (const user of role.users) add(resolve(user), `${role.name} approver`, nameOf(user));
   for (const admin of directory.admins) add(resolve(admin), 'admin', nameOf(admin));
@@ -64,7 +64,8 @@ export function playgroundPeople(
       if (contact.email && EMAIL.test(contact.email)) emails[contact.email.toLowerCase()] = id;
     }
   }
-  const people = [...byId.values()];
+  // Someone known only by an id is named after what they are here, as evenly as the others.
+  const people = [...byId.values()].map((p) => (p.name ? p : { ...p, name: nameFromRole(p) }));
   const users = Object.fromEntries(people.map((p) => [p.id, { real_name: p.name, name: slug(p.name) }]));
   return { people, emails, users };
 }
@@ -87,6 +88,18 @@ function namesFromDirectory(directory: Directory): Map<string, string> {
     if (!key.startsWith('@') && !EMAIL.test(key) && !names.has(id)) names.set(id, key);
   }
   return names;
+}
+
+/** `sre.lead@example.com` → `Sre Lead`. */
+function nameFromEmail(email: string): string {
+  const words = (email.split('@')[0] ?? '').split(/[._+-]+/).filter(Boolean);
+  return words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ') || email;
+}
+
+/** `U0ADMIN1` with the role `admin` → `Admin (U0ADMIN1)`. */
+function nameFromRole(person: PlaygroundPerson): string {
+  const role = (person.roles[0] ?? 'someone').replace(/^contact: .*/, 'contact');
+  return `${role.charAt(0).toUpperCase()}${role.slice(1)} (${person.id})`;
 }
 
 function slug(name: string): string {

@@ -4,7 +4,6 @@
 
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createRunbookCatalog } from '../catalog/runbook-catalog.js';
@@ -14,9 +13,9 @@ import { loadDirectory } from '../directory/load-directory.js';
 import { createFakeSlack, type FakeSlack } from '../fake-slack/fake-slack.js';
 import type { Contact } from '../runbook/model.js';
 import { type Bot, startBot } from '../server.js';
-import { createScaledClock } from '../shared/clock.js';
 import { startPageServer } from './page-server.js';
 import { type PlaygroundPeople, playgroundPeople } from './people.js';
+import { createPlaygroundClock, type PlaygroundClock } from './playground-clock.js';
 import { createRelay } from './relay.js';
 
 /** The channel the page shows. */
@@ -24,8 +23,12 @@ export const PLAYGROUND_CHANNEL = { id: 'C0DEPLOYS', name: 'deploys' };
 
 /** A running playground. */
 export interface Playground {
-  /** The page, e.g. http://localhost:3000/. */
+  /** The page, e.g. http://localhost:3000/ (with `?token=…` when it listens beyond loopback). */
   url: string;
+  /** Whether the page is reachable from other machines (the banner warns). */
+  exposed: boolean;
+  /** The bot's clock; the page may change its pace. */
+  clock: PlaygroundClock;
   slack: FakeSlack;
   bot: Bot;
   people: PlaygroundPeople['people'];
@@ -37,17 +40,20 @@ export async function startPlayground(pc: PlaygroundConfig, logger: Logger): Pro
   pc = { ...pc, directoryFile: playgroundDirectoryFile(pc) };
   const loaded = await loadDirectory(pc.directoryFile, { optional: pc.directoryOptional });
   if (!loaded.ok) throw new Error(`directory file: ${loaded.errors.join('; ')}`);
+  const botToken = `xoxb-playground-${randomBytes(18).toString('hex')}`;
   const people = playgroundPeople(loaded.directory, await contactsOf(pc.runbooksDir));
   const slack = await createFakeSlack({
     users: people.users,
     emails: people.emails,
     channels: [PLAYGROUND_CHANNEL.id],
     strictTriggers: true,
+    // Only this bot may call the embedded Slack: a token made up at each start.
+    token: botToken,
   });
   // A fresh secret per start: only this process can sign requests its bot accepts.
   const signingSecret = randomBytes(24).toString('hex');
   const config: Config = {
-    slack: { botToken: 'xoxb-playground', signingSecret, appToken: null, apiUrl: slack.url, botUserId: null },
+    slack: { botToken, signingSecret, appToken: null, apiUrl: slack.url, botUserId: null },
     database: { dataDir: 'memory://playground' },
     port: 0,
     host: '127.0.0.1',
@@ -56,27 +62,24 @@ export async function startPlayground(pc: PlaygroundConfig, logger: Logger): Pro
     directoryOptional: pc.directoryOptional,
     logLevel: pc.logLevel,
   };
-  const clockStart = Date.now();
+  const clock = createPlaygroundClock(pc.speed);
   let bot: Bot;
   try {
-    bot = await startBot(config, logger, {
-      clock: createScaledClock(pc.speed, clockStart),
-      pollMs: pc.speed > 1 ? 250 : 1000,
-    });
+    // The page may speed time up at any moment: timers are polled often enough for 600×.
+    bot = await startBot(config, logger, { clock, pollMs: 250 });
   } catch (error) {
     await slack.close();
     throw error;
   }
   const relay = createRelay(slack, signingSecret, () => `http://127.0.0.1:${bot.port}/slack/events`);
-  let page: { url: string; server: Server };
+  let page: Awaited<ReturnType<typeof startPageServer>>;
   try {
     page = await startPageServer({
       slack,
       relay,
       people: people.people,
       channel: PLAYGROUND_CHANNEL,
-      speed: pc.speed,
-      clockStart,
+      clock,
       host: pc.host,
       port: pc.port,
     });
@@ -87,6 +90,8 @@ export async function startPlayground(pc: PlaygroundConfig, logger: Logger): Pro
   }
   return {
     url: page.url,
+    exposed: page.access.token !== null,
+    clock,
     slack,
     bot,
     people: people.people,

@@ -14,6 +14,21 @@ export interface PageMessage {
   text: string;
   blocks: unknown[];
   edited: boolean;
+  /** When it was posted (ms): ephemeral answers are placed among messages by it. */
+  at: number;
+  files?: PageFile[];
+}
+
+/** A file shared in a message, as the page's file card shows it. */
+export interface PageFile {
+  id: string;
+  name: string;
+  title: string;
+  size: number;
+  /** The first lines, for the card. */
+  preview: string;
+  /** Where the page serves the whole file. */
+  url: string;
 }
 
 /** An ephemeral ("only visible to you") message, from either route. */
@@ -33,11 +48,21 @@ export interface PageState {
   modal: Json | null;
 }
 
-const EPHEMERALS_KEPT = 8;
+const EPHEMERALS_KEPT = 20;
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const list = (v: unknown) => (Array.isArray(v) ? v : []);
 
-function page(m: FakeMessage): PageMessage {
+const PREVIEW_LINES = 8;
+
+function filesOf(slack: FakeSlack, m: FakeMessage): PageFile[] {
+  return (m.files ?? []).map((f) => {
+    const bytes = slack.files.get(f.id)?.bytes ?? '';
+    const preview = bytes.split('\n').slice(0, PREVIEW_LINES).join('\n').slice(0, 1200);
+    return { ...f, preview, url: `/files/${encodeURIComponent(f.id)}` };
+  });
+}
+
+function page(slack: FakeSlack, m: FakeMessage): PageMessage {
   return {
     channel: m.channel,
     ts: m.ts,
@@ -46,6 +71,8 @@ function page(m: FakeMessage): PageMessage {
     text: m.text,
     blocks: m.blocks,
     edited: m.edits.length > 0,
+    at: m.at,
+    ...(m.files ? { files: filesOf(slack, m) } : {}),
   };
 }
 
@@ -61,9 +88,12 @@ export function pageState(
   return {
     channel: {
       id: channel,
-      messages: top.map((m) => ({ ...page(m), replies: slack.thread(channel, m.ts).map(page) })),
+      messages: top.map((m) => ({
+        ...page(slack, m),
+        replies: slack.thread(channel, m.ts).map((r) => page(slack, r)),
+      })),
     },
-    dm: { id: slack.dmChannel(user), messages: slack.dms(user).map(page) },
+    dm: { id: slack.dmChannel(user), messages: slack.dms(user).map((m) => page(slack, m)) },
     ephemerals: ephemeralsFor(slack, relay, user),
     home: slack.homeViews(user).at(-1)?.view ?? null,
     modal: openModal(slack, closed, user),

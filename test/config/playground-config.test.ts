@@ -21,7 +21,7 @@ describe('loadPlaygroundConfig', () => {
     expect(loadPlaygroundConfig({})).toEqual({
       port: 3000,
       host: '127.0.0.1',
-      speed: 1,
+      speed: 60,
       runbooksDir: './runbooks',
       directoryFile: './runbooks/directory.yml',
       directoryOptional: true,

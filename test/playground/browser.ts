@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { loadPlaygroundConfig } from '../../src/config/playground-config.js';
 import { type Playground, startPlayground } from '../../src/playground/start-playground.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -90,6 +91,27 @@ export async function startDemoPlayground(): Promise<{ playground: Playground; d
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Starts the playground as `npm start` does with no configuration (the repository's runbooks, its speed). */
+export async function startDefaultPlayground(): Promise<{ playground: Playground; ms: number }> {
+  const started = performance.now();
+  const config = loadPlaygroundConfig({ PORT: '0', LOG_LEVEL: 'silent' });
+  const playground = await startPlayground(config, pino({ level: process.env.E2E_LOG ?? 'silent' }));
+  return { playground, ms: Math.round(performance.now() - started) };
+}
+
+/** Collects what the page logs as an error (console errors, failed loads, uncaught exceptions). */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.url()}`);
+  });
+  return errors;
 }
 
 /** Headless Chromium with a Slack-sized window. */

@@ -2,6 +2,10 @@
 // and come back as state (over server-sent events too); requests the page would never send are refused.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPageServer } from '../../src/playground/page-server.js';
+import { createRelay } from '../../src/playground/relay.js';
+import { playgroundBanner } from '../../src/playground/run-playground.js';
+import { PLAYGROUND_CHANNEL } from '../../src/playground/start-playground.js';
 import { startDemoPlayground } from './browser.js';
 
 type Json = Record<string, unknown>;
@@ -54,7 +58,7 @@ async function streamed(user: string, until: (state: Json) => boolean): Promise<
 }
 
 const messagesOf = (state: Json) =>
-  (state.channel as { messages: { text: string; replies: Json[] }[] }).messages;
+  (state.channel as { messages: { text: string; user: string; replies: Json[] }[] }).messages;
 
 describe('the playground page server', () => {
   it('relays a command and a click as signed requests, and streams the result', async () => {
@@ -100,5 +104,110 @@ describe('the playground page server', () => {
         .end();
     });
     expect(status).toBe(403);
+  });
+});
+
+/** A raw GET or POST with any Host and headers (fetch does not let a test set Host). */
+function raw(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+  const target = new URL(base);
+  return new Promise((resolve, reject) => {
+    request(
+      {
+        host: '127.0.0.1',
+        port: target.port,
+        path,
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => {
+          text += c.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      },
+    )
+      .on('error', reject)
+      .end(body);
+  });
+}
+
+describe('the playground page, locked to its page (issue 19, item 7)', () => {
+  it('caps action bodies', async () => {
+    const big = JSON.stringify({ user: 'U0DEPLOY', text: `/deploy list ${'x'.repeat(100 * 1024)}` });
+    const port = new URL(url).port;
+    const answered = await raw(url, '/api/command', { host: `localhost:${port}` }, big);
+    expect(answered.status).toBe(413);
+  });
+
+  it('types plain text as the person’s message, and answers a DM command in the DM', async () => {
+    const said = await post('command', { user: 'U0INGRID', text: 'hello from Ingrid', channel: 'channel' });
+    expect(said).toMatchObject({ status: 200, json: { ok: true } });
+    const state = await streamed('U0INGRID', (s) =>
+      messagesOf(s).some((m) => m.text === 'hello from Ingrid'),
+    );
+    expect(messagesOf(state).find((m) => m.text === 'hello from Ingrid')).toMatchObject({ user: 'U0INGRID' });
+    expect(await post('command', { user: 'U0INGRID', text: '/deploy help', channel: 'dm' })).toMatchObject({
+      json: { ok: true },
+    });
+    const dm = demo.playground.slack.dmChannel('U0INGRID');
+    const answered = await streamed('U0INGRID', (s) =>
+      (s.ephemerals as { channel: string }[]).some((e) => e.channel === dm),
+    );
+    expect((answered.ephemerals as { channel: string }[]).every((e) => e.channel === dm)).toBe(true);
+  });
+
+  it('changes the speed of the bot’s clock without a jump', async () => {
+    const before = demo.playground.clock.now().getTime();
+    expect(await post('speed', { user: 'U0DEPLOY', speed: 600 })).toMatchObject({ json: { ok: true } });
+    const after = demo.playground.clock.now().getTime();
+    expect(after - before).toBeGreaterThanOrEqual(0);
+    expect(after - before).toBeLessThan(60_000);
+    expect(demo.playground.clock.anchor().speed).toBe(600);
+    expect((await post('speed', { user: 'U0DEPLOY', speed: 0 })).status).toBe(400);
+    await post('speed', { user: 'U0DEPLOY', speed: 60 });
+  });
+
+  it('beyond loopback: warns, and needs the token the URL carries (then a cookie)', async () => {
+    const { playground } = demo;
+    const relay = createRelay(playground.slack, 'unused', () => 'http://127.0.0.1:9/slack/events');
+    const exposed = await startPageServer({
+      slack: playground.slack,
+      relay,
+      people: playground.people,
+      channel: PLAYGROUND_CHANNEL,
+      clock: playground.clock,
+      host: '0.0.0.0',
+      port: 0,
+    });
+    try {
+      const page = new URL(exposed.url);
+      const token = page.searchParams.get('token') ?? '';
+      expect(token.length).toBeGreaterThanOrEqual(20);
+      const host = `127.0.0.1:${page.port}`;
+      expect((await raw(exposed.url, '/', { host })).status).toBe(401);
+      expect((await raw(exposed.url, '/api/setup', { host })).status).toBe(401);
+      expect((await raw(exposed.url, '/?token=wrong', { host })).status).toBe(401);
+      const opened = await raw(exposed.url, `/?token=${token}`, { host });
+      expect(opened.status).toBe(303);
+      const cookie = String(opened.headers['set-cookie']).split(';')[0] ?? '';
+      expect(String(opened.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+      expect((await raw(exposed.url, '/api/setup', { host, cookie })).status).toBe(200);
+      // The Host check still applies: a rebound name is refused even with the cookie.
+      expect((await raw(exposed.url, '/api/setup', { host: 'evil.example', cookie })).status).toBe(403);
+    } finally {
+      await new Promise<void>((resolve) => {
+        exposed.server.close(() => resolve());
+        exposed.server.closeAllConnections();
+      });
+    }
+    expect(playgroundBanner('http://0.0.0.0:3000/?token=abc', 60, true)).toMatch(
+      /WARNING: the page listens beyond this machine[\s\S]*Open http:\/\/0\.0\.0\.0:3000\/\?token=abc/,
+    );
   });
 });

@@ -29,8 +29,8 @@ describe('playgroundPeople', () => {
     expect(people).toEqual([
       { id: 'U0DEPLOY', name: 'Dana Deployer', roles: ['deployer'] },
       { id: 'U0INGRID', name: 'Ingrid Solberg', roles: ['SRE approver', 'DBA approver', 'contact: release'] },
-      { id: 'U0SRELEAD', name: 'sre.lead', roles: ['SRE approver'] },
-      { id: 'U0ADMIN1', name: 'U0ADMIN1', roles: ['admin'] },
+      { id: 'U0SRELEAD', name: 'Sre Lead', roles: ['SRE approver'] },
+      { id: 'U0ADMIN1', name: 'Admin (U0ADMIN1)', roles: ['admin'] },
       { id: 'U0RAFAEL', name: 'Rafael Mendes', roles: ['contact: release'] },
       { id: 'U0OLGANIG', name: 'Olga Night', roles: ['contact: release'] },
     ]);

@@ -112,7 +112,7 @@ describe.skipIf(SKIP_BROWSER)('the playground in a browser', () => {
     await page.locator(thread, { hasText: 'Switch traffic back' }).waitFor();
     await click(`${reply} .bk-button`, /^Done$/);
     await expect
-      .poll(() => page.locator('#messages .msg').first().innerText(), { timeout: 15_000 })
+      .poll(() => page.locator('#messages .msg:not(.ephemeral)').first().innerText(), { timeout: 15_000 })
       .toMatch(/Rolled back/i);
     await snap(page, '7-rolled-back');
 

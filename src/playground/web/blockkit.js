@@ -126,22 +126,26 @@ function emphasis(html) {
     .replace(around('~'), '$1<s>$2</s>');
 }
 
-/** Text outside code: `<…>` tokens and emphasis. `raw` is mrkdwn with Slack's escaping still on. */
+/**
+ * Text outside code: `<…>` tokens and emphasis. `raw` is mrkdwn with Slack's escaping still on.
+ * Tokens stand in as placeholders while emphasis is applied, so `*<url|text>*` is a bold link.
+ */
 function inline(raw, ctx, tokens = true) {
-  let html = '';
-  let rest = raw;
+  const rendered = [];
+  let text = '';
+  let rest = raw.replace(/[\uE000\uE001]/g, '');
   while (rest.length > 0) {
     const open = tokens ? rest.indexOf('<') : -1;
     const close = open >= 0 ? rest.indexOf('>', open) : -1;
     if (open < 0 || close < 0) {
-      html += emphasis(escapeHtml(unslack(rest)));
+      text += escapeHtml(unslack(rest));
       break;
     }
-    html += emphasis(escapeHtml(unslack(rest.slice(0, open))));
-    html += token(rest.slice(open + 1, close), ctx);
+    text += `${escapeHtml(unslack(rest.slice(0, open)))}\uE000${rendered.length}\uE001`;
+    rendered.push(token(rest.slice(open + 1, close), ctx));
     rest = rest.slice(close + 1);
   }
-  return html;
+  return emphasis(text).replace(/\uE000(\d+)\uE001/g, (_, i) => rendered[Number(i)]);
 }
 
 /** Inline code spans (`…`) and the text around them. */
@@ -221,9 +225,10 @@ function unsupported(what) {
 function input(block, ctx) {
   const el = block.element ?? {};
   const name = `${escapeHtml(block.block_id ?? '')}.${escapeHtml(el.action_id ?? '')}`;
-  const label = `<label class="bk-label">${textObject(block.label, ctx)}${block.optional ? ' <span class="bk-optional">(optional)</span>' : ''}</label>`;
+  const id = `field-${name.replace(/[^\w-]/g, '-')}`;
+  const label = `<label class="bk-label" for="${id}">${textObject(block.label, ctx)}${block.optional ? ' <span class="bk-optional">(optional)</span>' : ''}</label>`;
   const max = el.max_length ? ` maxlength="${Number(el.max_length)}"` : '';
-  const attrs = `name="${name}" data-type="${escapeHtml(el.type ?? '')}" data-block="${escapeHtml(block.block_id ?? '')}" data-action-id="${escapeHtml(el.action_id ?? '')}"`;
+  const attrs = `id="${id}" name="${name}" data-type="${escapeHtml(el.type ?? '')}" data-block="${escapeHtml(block.block_id ?? '')}" data-action-id="${escapeHtml(el.action_id ?? '')}"`;
   let field;
   if (el.type === 'plain_text_input' && el.multiline) field = `<textarea ${attrs}${max}></textarea>`;
   else if (el.type === 'plain_text_input') field = `<input type="text" ${attrs}${max}>`;
@@ -232,8 +237,9 @@ function input(block, ctx) {
     const maxv = el.max_value !== undefined ? ` max="${escapeHtml(el.max_value)}"` : '';
     field = `<input type="number" step="${el.is_decimal_allowed ? 'any' : '1'}" ${attrs}${min}${maxv}>`;
   } else return unsupported(`input ${el.type}`);
-  const hint = block.hint ? `<div class="bk-hint">${textObject(block.hint, ctx)}</div>` : '';
-  return `<div class="bk-input">${label}${field}${hint}</div>`;
+  const hint = block.hint ? `<div class="bk-hint" id="${id}-hint">${textObject(block.hint, ctx)}</div>` : '';
+  const described = hint ? field.replace(/^<(\w+) /, `<$1 aria-describedby="${id}-hint" `) : field;
+  return `<div class="bk-input">${label}${described}${hint}</div>`;
 }
 
 /** One block as HTML. */
