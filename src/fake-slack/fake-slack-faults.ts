@@ -10,12 +10,15 @@
  * - `{ hang: true }`: no answer until `release()`; then the call is handled normally.
  * - `{ answerLost: true }`: the call is carried out at once (a post is in the channel), but its answer
  *   is held until `release()`, as when the caller dies before Slack's answer reaches it.
+ * - `{ answerAfterMs }`: the call is carried out at once (people see the post), and its answer reaches
+ *   the caller that much later, as over a real network.
  */
 export type Fault =
   | { status: number; retryAfter?: number; body?: string }
   | { error: string; messages?: string[] }
   | { hang: true }
-  | { answerLost: true };
+  | { answerLost: true }
+  | { answerAfterMs: number };
 
 /** A fault chosen for one call, with the Retry-After to send when it is a 429. */
 export interface ChosenFault {

@@ -29,7 +29,7 @@ export function answerFault(
     send(res, 200, fail(fault.error, fault.messages));
     return { status: 200, error: fault.error };
   }
-  if ('hang' in fault || 'answerLost' in fault || fault.status === 429) {
+  if ('hang' in fault || 'answerLost' in fault || 'answerAfterMs' in fault || fault.status === 429) {
     send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
     return { status: 429, error: 'ratelimited' };
   }

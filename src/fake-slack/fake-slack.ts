@@ -373,12 +373,13 @@ export class FakeSlack {
     const call: FakeCall = { method, body, at: this.now(), token, status: null, error: null };
     this.calls.push(call);
     const answer = (await this.misbehave(method, res)) ?? this.overLimit(method, res);
-    if (answer === LOSE_ANSWER) {
+    if (answer === LOSE_ANSWER || (answer && 'answerAfterMs' in answer)) {
       const result = this.carryOut(method, body, token);
       call.status = 200;
       call.error = result.ok === true ? null : String(result.error);
       this.changed();
-      await this.faults.hold(method);
+      if (answer === LOSE_ANSWER) await this.faults.hold(method);
+      else await sleep(answer.answerAfterMs);
       if (!res.destroyed) send(res, 200, result);
       return;
     }
@@ -524,11 +525,14 @@ export class FakeSlack {
   private async misbehave(
     method: string,
     res: ServerResponse,
-  ): Promise<{ status: number; error: string | null } | typeof LOSE_ANSWER | null> {
+  ): Promise<
+    { status: number; error: string | null } | typeof LOSE_ANSWER | { answerAfterMs: number } | null
+  > {
     const chosen = this.faults.take(method);
     const wait = this.faults.delayFor(method);
     if (wait > 0) await sleep(wait);
     if (chosen && 'answerLost' in chosen.fault) return LOSE_ANSWER;
+    if (chosen && 'answerAfterMs' in chosen.fault) return { answerAfterMs: chosen.fault.answerAfterMs };
     if (this.faults.isHanging(method) || (chosen && 'hang' in chosen.fault)) {
       await this.faults.hold(method);
       return null;
