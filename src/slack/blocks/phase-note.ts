@@ -70,9 +70,8 @@ function noteOf(view: RunView, phase: Phase, phaseIndex: number): string {
   if (phase.stepIds.length === 0) return 'No steps in this section.';
   const current = currentPhaseIndex(runbook, state);
   if (current === null || phaseIndex < current) return 'Finished.';
-  const first = runbook.steps.find(
-    (s) => s.id === phase.stepIds.find((id) => !isResolved(state.steps[id]?.status)),
-  );
+  const firstOpen = phase.stepIds.find((id) => !isResolved(state.steps[id]?.status));
+  const first = firstOpen === undefined ? undefined : runbook.steps.find((s) => s.id === firstOpen);
   const gated = first !== undefined && isGated(runbook, state, first);
   if (phaseIndex === current) {
     return gated ? `🔒 Opens when the approval gate is signed: ${waitingRoles(view)}.` : '▶️ Current phase.';

@@ -7,7 +7,7 @@ import type { SlackMessagesRepository, StoredMessage } from '../../db/slack-mess
 import type { Clock } from '../../shared/clock.js';
 import type { SlackWriter } from '../outbound/slack-writer.js';
 import type { MessageWrites } from './message-writes.js';
-import { renderStored, type ViewExtras } from './render-run.js';
+import type { RenderMemo, ViewExtras } from './render-run.js';
 import { buildAcknowledgedDm } from './send-dm.js';
 import { PRIORITY } from './update-budget.js';
 
@@ -26,6 +26,8 @@ export interface ClickFeedbackDeps {
   logger: Logger;
   /** What the parent shows besides the run's state (the queue behind it). */
   viewExtras?: (loaded: LoadedRun) => Promise<ViewExtras>;
+  /** Phase messages built once per run version (shared with the sync). */
+  renders: RenderMemo;
 }
 
 /** Creates the feedback path. */
@@ -50,7 +52,7 @@ export function createClickFeedback(deps: ClickFeedbackDeps) {
         const stored = await storedAt(run.meta.id, origin);
         if (!stored) return;
         const extras = stored.kind === 'parent' ? ((await deps.viewExtras?.(run)) ?? {}) : {};
-        const content = renderStored(run, deps.clock.now(), stored, extras);
+        const content = deps.renders.stored(run, deps.clock.now(), stored, extras);
         await deps.writes.write(stored, content, run.version, {
           priority: PRIORITY.clicked,
           responseUrl: origin.responseUrl,

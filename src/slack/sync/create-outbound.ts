@@ -16,7 +16,7 @@ import { createSlackWriter, type WriterTiming } from '../outbound/slack-writer.j
 import type { CarryEffect } from './carry-effects/index.js';
 import { createClickFeedback } from './click-feedback.js';
 import { createMessageWrites } from './message-writes.js';
-import type { ViewExtras } from './render-run.js';
+import { createRenderMemo, type ViewExtras } from './render-run.js';
 import { createRunQueue } from './run-queue.js';
 import { createDmSender } from './send-dm.js';
 import { createUpdateBudget } from './update-budget.js';
@@ -58,6 +58,7 @@ export function createOutbound(input: {
   const writer = createSlackWriter(client, logger.child({ component: 'slack-writer' }), input.timing);
   const messages = createSlackMessagesRepository(db);
   const budget = createUpdateBudget({ db, perMinute: input.timing.updatesPerMinute, logger });
+  const renders = createRenderMemo();
   let kickAgain: (runId: string) => void = () => undefined;
   const writes = createMessageWrites({
     writer,
@@ -79,6 +80,7 @@ export function createOutbound(input: {
     clock,
     workerId: input.workerId ?? randomUUID(),
     sendDm: countPages(createDmSender(writer, input.rememberDm), input.metrics),
+    renders,
     ...(input.carry ? { carry: input.carry } : {}),
     ...(input.viewExtras ? { viewExtras: input.viewExtras } : {}),
   });
@@ -89,6 +91,7 @@ export function createOutbound(input: {
     writer,
     clock,
     logger,
+    renders,
     ...(input.viewExtras ? { viewExtras: input.viewExtras } : {}),
   });
   return { client, writer, budget, writes, queue, feedback };

@@ -78,9 +78,17 @@ export interface MessageWritesDeps {
   gapMs: number;
 }
 
-/** The hash stored per message: unchanged content is never sent again. */
-export const hashOf = (content: MessageContent): string =>
-  createHash('sha1').update(JSON.stringify(content)).digest('hex');
+/**
+ * The hash stored per message: unchanged content is never sent again. The renderers stamp every
+ * block_id with a hash of the block's content (blocks/block-ids.ts), so the ids stand for the blocks;
+ * content without stamped ids is hashed whole.
+ */
+export function hashOf(content: MessageContent): string {
+  const blocks = (content.blocks ?? []) as { block_id?: unknown }[];
+  const stamped = blocks.every((b) => typeof b?.block_id === 'string' && b.block_id.includes('.'));
+  const shape = stamped ? blocks.map((b) => b.block_id).join('\n') : JSON.stringify(blocks);
+  return createHash('sha1').update(content.text).update('\0').update(shape).digest('hex');
+}
 
 const keyOf = (m: MessageKey) => `${m.runId}:${m.kind}:${m.phaseIndex}:${m.part}`;
 const pickKey = (m: MessageKey): MessageKey => ({

@@ -54,3 +54,41 @@ export function renderStored(
   if (message.kind === 'parent') return renderParent(loaded, now, extras);
   return renderPhase(loaded, now, message.phaseIndex, extras)[message.part] ?? CONTINUED;
 }
+
+/**
+ * The phase messages of a run as last built, per run version: a click's feedback and the sync round
+ * that follows it (and a post and the refresh of the same round) build each phase once. A render
+ * depends on the time only through waits that have ended, which are part of the key.
+ */
+export function createRenderMemo(max = 2_000) {
+  const memo = new Map<string, { key: string; parts: RenderedMessage[] }>();
+  return {
+    phase(loaded: LoadedRun, now: Date, phaseIndex: number, extras: ViewExtras = {}): RenderedMessage[] {
+      const slot = `${loaded.meta.id}:${phaseIndex}`;
+      const key = `${loaded.version}:${waitsEndedBy(loaded, now)}`;
+      const hit = memo.get(slot);
+      if (hit?.key === key) return hit.parts;
+      const parts = renderPhase(loaded, now, phaseIndex, extras);
+      memo.delete(slot);
+      memo.set(slot, { key, parts });
+      if (memo.size > max) memo.delete(memo.keys().next().value ?? '');
+      return parts;
+    },
+    /** What one posted message of the run should show now (phases through the memo). */
+    stored(loaded: LoadedRun, now: Date, message: StoredMessage, extras: ViewExtras = {}): RenderedMessage {
+      if (message.kind === 'parent') return renderParent(loaded, now, extras);
+      return this.phase(loaded, now, message.phaseIndex, extras)[message.part] ?? CONTINUED;
+    },
+  };
+}
+
+/** The render memo's type. */
+export type RenderMemo = ReturnType<typeof createRenderMemo>;
+
+function waitsEndedBy(loaded: LoadedRun, now: Date): number {
+  const t = now.getTime();
+  let ended = 0;
+  for (const step of Object.values(loaded.state.steps))
+    if (step.waitEndsAt && Date.parse(step.waitEndsAt) <= t) ended++;
+  return ended;
+}

@@ -20,7 +20,7 @@ import { buildNotice } from '../notices/build-notice.js';
 import type { MessageContent, ReadMessage, SlackWriter } from '../outbound/slack-writer.js';
 import type { CarryEffect } from './carry-effects/index.js';
 import { goneOf, hashOf, MessageGoneError, type MessageWrites } from './message-writes.js';
-import { renderParent, renderPhase, renderStored, type ViewExtras } from './render-run.js';
+import { type RenderMemo, renderParent, type ViewExtras } from './render-run.js';
 import { PRIORITY } from './update-budget.js';
 
 /** What sync needs. */
@@ -45,6 +45,8 @@ export interface SyncDeps {
   resync?(runId: string): void;
   /** What the process's syncs remember between rounds. */
   memory: SyncMemory;
+  /** Phase messages built once per run version (shared with the click feedback). */
+  renders: RenderMemo;
 }
 
 /** A run as the renderers see it at one moment. */
@@ -451,7 +453,7 @@ async function ensurePhase(
   phaseIndex: number,
 ): Promise<void> {
   const { loaded } = at;
-  const parts = renderPhase(loaded, at.now, phaseIndex, at.extras);
+  const parts = deps.renders.phase(loaded, at.now, phaseIndex, at.extras);
   for (const [part, content] of parts.entries()) {
     if (stored.some((m) => m.kind === 'phase' && m.phaseIndex === phaseIndex && m.part === part)) continue;
     await postSlot(deps, at, stored, { kind: 'phase', phaseIndex, part }, content, parent);
@@ -472,18 +474,15 @@ async function refresh(
 ): Promise<PromiseSettledResult<unknown>[]> {
   const { loaded, now } = at;
   const phases = new Set(stored.filter((m) => m.kind === 'phase').map((m) => m.phaseIndex));
-  const phaseParts = new Map<number, MessageContent[]>();
-  for (const phaseIndex of phases)
-    phaseParts.set(phaseIndex, renderPhase(loaded, now, phaseIndex, at.extras));
-  for (const [phaseIndex, parts] of phaseParts) {
+  for (const phaseIndex of phases) {
     const posted = stored.filter((m) => m.kind === 'phase' && m.phaseIndex === phaseIndex).length;
     // A phase that grew past its messages gets the missing parts posted.
-    if (parts.length > posted) await ensurePhase(deps, at, stored, parent, phaseIndex);
+    if (deps.renders.phase(loaded, now, phaseIndex, at.extras).length > posted)
+      await ensurePhase(deps, at, stored, parent, phaseIndex);
   }
+  const parentContent = renderParent(loaded, now, at.extras);
   const contentOf = (message: StoredMessage) =>
-    message.kind === 'parent'
-      ? renderParent(loaded, now, at.extras)
-      : (phaseParts.get(message.phaseIndex)?.[message.part] ?? renderStored(loaded, now, message, at.extras));
+    message.kind === 'parent' ? parentContent : deps.renders.stored(loaded, now, message, at.extras);
   return Promise.allSettled(
     stored.map((message) =>
       deps.writes.write(message, contentOf(message), loaded.version, {

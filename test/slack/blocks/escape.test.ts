@@ -133,6 +133,7 @@ describe('ids', () => {
     [{ runId: 'b3c1e2a0-1111-4c2d-9e8f-000000000001' }, 'b3c1e2a0-1111-4c2d-9e8f-000000000001|run|'],
     [{ runId: 'run-1', stepId: 'st_03bslgo279v' }, 'run-1|step|st_03bslgo279v'],
     [{ runId: 'run-1', approvalId: 'ap_0fvtpy0mgy2' }, 'run-1|approval|ap_0fvtpy0mgy2'],
+    [{ runId: 'run-1', approvalId: 'ap_0fvtpy0mgy2', signature: 2 }, 'run-1|approval|ap_0fvtpy0mgy2|2'],
   ])('encodes and decodes %j', (value, encoded) => {
     expect(encodeValue(value)).toBe(encoded);
     expect(decodeValue(encoded)).toEqual(value);
@@ -144,6 +145,9 @@ describe('ids', () => {
     'run-1|run|x',
     'run-1|gate|ap_1',
     'run-1|step|st_1|extra',
+    'run-1|step|st_1|2',
+    'run-1|approval|ap_1|0',
+    'run-1|approval|ap_1|x',
     'run 1|run|',
     `${'x'.repeat(2001)}`,
     42,

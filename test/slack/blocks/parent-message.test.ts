@@ -151,7 +151,11 @@ describe('buildParentMessage', () => {
     expect(allText(msg)).toContain('🔒 *Waiting for approval* from SRE (1 of 2), Release captain');
     const approve = buttonsOf(msg).filter((b) => b.actionId === ACTIONS.approve);
     expect(approve.map((b) => b.text)).toEqual(['Approve (SRE)', 'Approve (Release captain)']);
-    expect(decodeValue(approve[0]?.value)).toEqual({ runId: 'run-1', approvalId: run.approval('SRE') });
+    expect(decodeValue(approve[0]?.value)).toEqual({
+      runId: 'run-1',
+      approvalId: run.approval('SRE'),
+      signature: 2,
+    });
     expect(allText(msg)).toContain('⬜ *SRE*: 1 of 2 signed');
     expect(allText(msg)).not.toContain('<@USRE1>');
   });
