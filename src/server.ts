@@ -51,7 +51,7 @@ export interface Bot {
   metricsPort: number | null;
   /** Stops taking requests, finishes what is in flight, closes the database. */
   stop(): Promise<void>;
-  /** One pass of the background loop (timers and pending Slack work). */
+  /** One pass of the background loop (timers and pending Slack work), until its writes reached Slack. */
   tick(): Promise<void>;
   /** Waits until the Slack work started so far is done (for tests and graceful stops). */
   idle(): Promise<void>;
@@ -170,7 +170,11 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     port,
     metrics,
     metricsPort: served.server?.port ?? null,
-    tick: worker.tick,
+    async tick() {
+      // A pass, and the Slack writes its rounds handed on (a round does not wait for them).
+      await worker.tick();
+      await queue.idle();
+    },
     expectedMessages: () => loadExpectedMessages(database.db, clock.now(), viewExtras),
     async idle() {
       // Listener work starts kicks, kicks may finish after: wait until nothing is left.

@@ -24,7 +24,7 @@ describe('isAcceptableBody', () => {
 });
 
 describe('originOf', () => {
-  const none = { channelId: null, messageTs: null, threadTs: null, carriesButton: false };
+  const none = { channelId: null, messageTs: null, threadTs: null, carriesButton: false, place: null };
 
   it('reads the container of a message click, else channel and message', () => {
     expect(originOf({ container: { channel_id: 'C1', message_ts: '1.2' } })).toEqual({
@@ -32,15 +32,37 @@ describe('originOf', () => {
       messageTs: '1.2',
       threadTs: null,
       carriesButton: false,
+      place: null,
     });
     expect(originOf({ channel: { id: 'C2' }, message: { ts: '3.4', thread_ts: '1.0' } })).toEqual({
       channelId: 'C2',
       messageTs: '3.4',
       threadTs: '1.0',
       carriesButton: false,
+      place: null,
     });
     expect(originOf({ container: { type: 'view', view_id: 'V1' } })).toEqual(none);
     expect(originOf(null)).toEqual(none);
+  });
+
+  it('reads the run, slot and post attempt from our message metadata, and nothing from anyone else’s', () => {
+    const runId = 'b3c1e2a0-1111-4c2d-9e8f-000000000001';
+    const metadata = {
+      event_type: 'deploybot_run_message',
+      event_payload: { run_id: runId, kind: 'phase', phase: 2, part: 1, attempt: 'a1' },
+    };
+    expect(originOf({ message: { ts: '1.2', metadata } }).place).toEqual({
+      runId,
+      kind: 'phase',
+      phaseIndex: 2,
+      part: 1,
+      attempt: 'a1',
+    });
+    expect(
+      originOf({ message: { ts: '1.2', metadata: { ...metadata, event_type: 'other' } } }).place,
+    ).toBeNull();
+    const forged = { ...metadata, event_payload: { ...metadata.event_payload, run_id: 'not-a-uuid' } };
+    expect(originOf({ message: { ts: '1.2', metadata: forged } }).place).toBeNull();
   });
 
   it('says the message carries the button only when a shared message holds that action and value', () => {
