@@ -50,9 +50,12 @@ export function createRunQueries(db: Database) {
       listing()
         .where(inArray(runsTable.status, [...ACTIVE_STATUSES]))
         .limit(500),
-    /** A run by its full id or the short id people see (its first 8 characters). */
+    /**
+     * A run by its full id or the short id people see (its first 8 characters, at least: a shorter
+     * prefix typed by hand would let anyone walk the runs with a few guesses).
+     */
     async find(idOrPrefix: string): Promise<RunListing | null> {
-      if (!/^[0-9a-f-]{4,36}$/i.test(idOrPrefix)) return null;
+      if (!/^[0-9a-f-]{8,36}$/i.test(idOrPrefix)) return null;
       const rows = await listing()
         .where(like(sql`${runsTable.id}::text`, `${idOrPrefix.toLowerCase()}%`))
         .limit(2);

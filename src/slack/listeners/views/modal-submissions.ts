@@ -6,6 +6,7 @@ import { executeCommand } from '../../../usecases/execute-command.js';
 import type { SlackContext } from '../../context.js';
 import { mention } from '../../escape.js';
 import { commitThenAck } from '../commit-then-ack.js';
+import { withMaskNote } from '../mask-input.js';
 import { decodeOrigin } from './modal-origin.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -103,7 +104,7 @@ export function createRanItSubmission(ctx: SlackContext) {
     const opened = decodeOrigin(args.view.private_metadata);
     const stepId = opened?.value.stepId;
     if (!opened || !stepId) return void (await args.ack());
-    const output = parsed.data.output?.value.value ?? undefined;
+    const output = withMaskNote(parsed.data.output?.value.value ?? undefined);
     const exit = parsed.data.exit_code?.value.value;
     await apply(ctx, args, opened, 'complete_step', async () => ({
       type: 'complete_step',
@@ -129,7 +130,7 @@ export function createRollbackSubmission(ctx: SlackContext) {
       return {
         type: 'start_rollback',
         userId: args.body.user.id,
-        reason: (parsed.success ? parsed.data.reason?.value.value : null) ?? null,
+        reason: withMaskNote((parsed.success ? parsed.data.reason?.value.value : null) ?? undefined) ?? null,
         contacts: await ctx.people.escalationContacts(loaded.runbook),
         policy: ctx.people.escalationPolicy(loaded.runbook),
       };
