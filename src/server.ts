@@ -20,6 +20,7 @@ import { type Clock, systemClock } from './shared/clock.js';
 import { createSlackApp } from './slack/app.js';
 import { createBotIdentity } from './slack/bot-identity.js';
 import type { SlackContext } from './slack/context.js';
+import { HTTP_SERVER_OPTIONS, limitServer } from './slack/http-limits.js';
 import { DEFAULT_TIMING, type WriterTiming } from './slack/outbound/slack-writer.js';
 import { createPeopleResolver } from './slack/people/resolve-people.js';
 import { stopReceiver } from './slack/stop-receiver.js';
@@ -179,8 +180,12 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   const waited = options.signal ? [once(options.signal, 'abort')] : [];
   await Promise.race([identity.ready, delay(3000, undefined, { ref: false }), ...waited]);
   await checkpoint();
-  const started = await app.start(config.host ? { port: config.port, host: config.host } : config.port);
+  const listen = config.host ? { port: config.port, host: config.host } : config.port;
+  const started = config.slack.appToken
+    ? await app.start(listen)
+    : await app.start(listen, HTTP_SERVER_OPTIONS);
   const httpServer = config.slack.appToken ? null : (started as Server);
+  if (httpServer) limitServer(httpServer);
   opened.push(() => stopReceiver(app, httpServer, logger, 0));
   await checkpoint();
   const port = httpServer ? (httpServer.address() as { port: number }).port : config.port;

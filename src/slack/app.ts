@@ -94,7 +94,11 @@ export function createSlackApp({
         processBeforeResponse: false,
       });
   if (receiver instanceof HTTPReceiver) {
-    guardReceiver(receiver, { onRefused: ctx.metrics.refused, onAnswered: ctx.metrics.observeAck });
+    guardReceiver(receiver, {
+      signingSecret: config.slack.signingSecret,
+      onRefused: ctx.metrics.refused,
+      onAnswered: ctx.metrics.observeAck,
+    });
   } else {
     timeSocketModeAcks(receiver.client, ctx.metrics);
   }
