@@ -21,6 +21,7 @@ import { createSlackApp } from './slack/app.js';
 import { createBotIdentity } from './slack/bot-identity.js';
 import type { SlackContext } from './slack/context.js';
 import { HTTP_SERVER_OPTIONS, limitServer } from './slack/http-limits.js';
+import { deriveMetadataKey } from './slack/listeners/views/modal-origin.js';
 import { DEFAULT_TIMING, type WriterTiming } from './slack/outbound/slack-writer.js';
 import { createPeopleResolver } from './slack/people/resolve-people.js';
 import { stopReceiver } from './slack/stop-receiver.js';
@@ -143,6 +144,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     logger,
     metrics,
     feedback: outbound.feedback,
+    metadataKey: deriveMetadataKey(config.slack.signingSecret),
     kick: queue.kick,
   };
   const health = async () => {

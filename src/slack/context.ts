@@ -21,6 +21,8 @@ export interface SlackContext {
   logger: Logger;
   /** The bot's metrics (clicks, acknowledgements). */
   metrics: Metrics;
+  /** Signs and checks modals' `private_metadata` (derived from the signing secret). */
+  metadataKey: Buffer;
   /** Shows a click's outcome in the message clicked, at once. */
   feedback: ClickFeedback;
   /**

@@ -101,7 +101,7 @@ export function createRanItSubmission(ctx: SlackContext) {
       });
       return;
     }
-    const opened = decodeOrigin(args.view.private_metadata);
+    const opened = decodeOrigin(ctx.metadataKey, args.view.private_metadata, args.body.user.id);
     const stepId = opened?.value.stepId;
     if (!opened || !stepId) return void (await args.ack());
     const output = withMaskNote(parsed.data.output?.value.value ?? undefined);
@@ -120,7 +120,7 @@ export function createRanItSubmission(ctx: SlackContext) {
 /** The rollback modal submitted: resolve the contacts to page, then start the rollback. */
 export function createRollbackSubmission(ctx: SlackContext) {
   return async (args: Args): Promise<void> => {
-    const opened = decodeOrigin(args.view.private_metadata);
+    const opened = decodeOrigin(ctx.metadataKey, args.view.private_metadata, args.body.user.id);
     const parsed = rollbackValues.safeParse(args.view.state.values);
     if (!opened) return void (await args.ack());
     // Contacts are resolved before the run is locked: Slack look-ups must not hold the run's lock.
