@@ -145,6 +145,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     metrics,
     feedback: outbound.feedback,
     metadataKey: deriveMetadataKey(config.slack.signingSecret),
+    limits: config.limits ?? null,
     kick: queue.kick,
   };
   const health = async () => {

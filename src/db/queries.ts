@@ -61,6 +61,20 @@ export function createRunQueries(db: Database) {
         .limit(2);
       return rows.length === 1 ? (rows[0] ?? null) : null;
     },
+    /** How many runs are active, started by `starterId` and in `channelId` (each when given). */
+    async activeCount(where: { starterId?: string; channelId?: string }): Promise<number> {
+      const [row] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(runsTable)
+        .where(
+          and(
+            inArray(runsTable.status, [...ACTIVE_STATUSES]),
+            where.starterId ? eq(runsTable.starterId, where.starterId) : undefined,
+            where.channelId ? eq(runsTable.channelId, where.channelId) : undefined,
+          ),
+        );
+      return Number(row?.n ?? 0);
+    },
     forUser: (userId: string, limit = 10) =>
       listing()
         .where(

@@ -27,6 +27,7 @@ describe('configuration from the environment', () => {
         updatesPerMinute: 40,
       },
       parseTimeLimitMs: 20_000,
+      limits: { activeRunsPerUser: 5, activeRunsPerChannel: 10 },
       database: { dataDir: './.data' },
       port: 3000,
       runbooksDir: './runbooks',
