@@ -1,6 +1,8 @@
 // Wires the bot together from a Config: database, runbooks, directory, Slack, background worker.
 // src/main.ts calls it with the process environment; tests call it with their own config and clock.
+import { once } from 'node:events';
 import type { Server } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { createRunbookCatalog } from './catalog/runbook-catalog.js';
@@ -18,6 +20,8 @@ import { type Clock, systemClock } from './shared/clock.js';
 import { createSlackApp } from './slack/app.js';
 import { createBotIdentity } from './slack/bot-identity.js';
 import type { SlackContext } from './slack/context.js';
+import { HTTP_SERVER_OPTIONS, limitServer } from './slack/http-limits.js';
+import { deriveMetadataKey } from './slack/listeners/views/modal-origin.js';
 import { DEFAULT_TIMING, type WriterTiming } from './slack/outbound/slack-writer.js';
 import { createPeopleResolver } from './slack/people/resolve-people.js';
 import { stopReceiver } from './slack/stop-receiver.js';
@@ -41,6 +45,16 @@ export interface ServerOptions {
   requestGraceMs?: number;
   /** The process's metrics (src/main.ts makes them, to count unhandled errors too); else the bot's own. */
   metrics?: Metrics;
+  /** Aborts the start-up (a stop signal before the bot is up): what was opened is closed, StartAborted thrown. */
+  signal?: AbortSignal;
+}
+
+/** Thrown by startBot when its `signal` aborted the start-up; everything it had opened is closed. */
+export class StartAborted extends Error {
+  constructor() {
+    super('start-up aborted by a stop signal');
+    this.name = 'StartAborted';
+  }
 }
 
 /** A running bot. */
@@ -63,8 +77,19 @@ export interface Bot {
 export async function startBot(config: Config, logger: Logger, options: ServerOptions = {}): Promise<Bot> {
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? createMetrics({ processMetrics: false });
+  // What start-up opened, closed in reverse when a stop signal aborts it (checked between the phases).
+  const opened: (() => unknown)[] = [];
+  const checkpoint = async () => {
+    if (!options.signal?.aborted) return;
+    for (const close of opened.reverse()) await close();
+    throw new StartAborted();
+  };
+  await checkpoint();
   const database = await openDatabase(config.database);
+  opened.push(() => database.close());
+  await checkpoint();
   await migrateDatabase(database);
+  await checkpoint();
   const directoryResult = await loadDirectory(config.directoryFile, { optional: config.directoryOptional });
   if (!directoryResult.ok) {
     await database.close();
@@ -76,6 +101,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     onParse: metrics.observeParse,
     ...(config.parseTimeLimitMs ? { parseTimeLimitMs: config.parseTimeLimitMs } : {}),
   });
+  opened.push(() => catalog.close());
   const pagerDuty = startPagerDuty(config, directory, { db: database.db, clock, logger, runs: runDeps.runs });
   const runQueue = createQueueRepository(database.db);
   const viewExtras = (loaded: Parameters<typeof queueBehind>[1]) => queueBehind(runQueue, loaded);
@@ -107,6 +133,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   wireMetrics(metrics, database.db, clock, outbound.client);
   const { queue } = outbound;
   const identity = createBotIdentity(outbound.client, config.slack, logger);
+  opened.push(() => identity.stop());
   const ctx: SlackContext = {
     runDeps,
     catalog,
@@ -117,6 +144,8 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     logger,
     metrics,
     feedback: outbound.feedback,
+    metadataKey: deriveMetadataKey(config.slack.signingSecret),
+    limits: config.limits ?? null,
     kick: queue.kick,
   };
   const health = async () => {
@@ -128,6 +157,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     }
   };
   const served = await serveMetrics(metrics, config.metrics);
+  opened.push(() => served.server?.close());
   const { app } = createSlackApp({
     config,
     logger,
@@ -149,10 +179,18 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
       ? () => pagerDuty.flush()
       : () => pumpHandOffs({ db: database.db, clock, runs: runDeps.runs, directory: () => directory }),
   });
-  // Start-up does not depend on Slack: it waits for auth.test a short while at most.
-  await Promise.race([identity.ready, new Promise((r) => setTimeout(r, 3000))]);
-  const started = await app.start(config.host ? { port: config.port, host: config.host } : config.port);
+  // Start-up does not depend on Slack: it waits for auth.test a short while at most (or a stop).
+  const waited = options.signal ? [once(options.signal, 'abort')] : [];
+  await Promise.race([identity.ready, delay(3000, undefined, { ref: false }), ...waited]);
+  await checkpoint();
+  const listen = config.host ? { port: config.port, host: config.host } : config.port;
+  const started = config.slack.appToken
+    ? await app.start(listen)
+    : await app.start(listen, HTTP_SERVER_OPTIONS);
   const httpServer = config.slack.appToken ? null : (started as Server);
+  if (httpServer) limitServer(httpServer);
+  opened.push(() => stopReceiver(app, httpServer, logger, 0));
+  await checkpoint();
   const port = httpServer ? (httpServer.address() as { port: number }).port : config.port;
   // Catch up: every active run's messages are compared with the committed state, all runs at once,
   // through the per-run queue (a click meanwhile does not sync the run a second time in parallel).

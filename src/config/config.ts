@@ -37,6 +37,18 @@ const schema = z
       .min(8, 'must be at least 8')
       .max(600, 'must be at most 600')
       .default(40),
+    MAX_ACTIVE_RUNS_PER_USER: z.coerce
+      .number({ error: 'must be a whole number of runs' })
+      .int('must be a whole number of runs')
+      .min(1, 'must be at least 1')
+      .max(100, 'must be at most 100')
+      .default(5),
+    MAX_ACTIVE_RUNS_PER_CHANNEL: z.coerce
+      .number({ error: 'must be a whole number of runs' })
+      .int('must be a whole number of runs')
+      .min(1, 'must be at least 1')
+      .max(200, 'must be at most 200')
+      .default(10),
     PARSE_TIME_LIMIT_MS: z.coerce
       .number({ error: 'must be a number of milliseconds' })
       .int('must be a whole number of milliseconds')
@@ -61,6 +73,11 @@ export interface Config {
      */
     updatesPerMinute?: number;
   };
+  /**
+   * Active runs one person, and one channel, may have at once (they share the workspace's update
+   * budget with every real deploy). Optional: hand-built configs have no caps.
+   */
+  limits?: RunLimits;
   /** How long one runbook parse may take before it is answered "too slow" (optional: 20 s). */
   parseTimeLimitMs?: number;
   database: { url: string } | { dataDir: string };
@@ -79,6 +96,12 @@ export interface Config {
    * routing key (the key itself is never in a file, and never logged).
    */
   pagerduty?: { eventsUrl: string; keys: Record<string, string> };
+}
+
+/** Caps on active runs. */
+export interface RunLimits {
+  activeRunsPerUser: number;
+  activeRunsPerChannel: number;
 }
 
 /** Where /metrics is served: its own listener (`port`, on `host`), and/or the main port with a token. */
@@ -121,6 +144,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       updatesPerMinute: e.SLACK_UPDATES_PER_MINUTE,
     },
     parseTimeLimitMs: e.PARSE_TIME_LIMIT_MS,
+    limits: {
+      activeRunsPerUser: e.MAX_ACTIVE_RUNS_PER_USER,
+      activeRunsPerChannel: e.MAX_ACTIVE_RUNS_PER_CHANNEL,
+    },
     database: e.DATABASE_URL ? { url: e.DATABASE_URL } : { dataDir: e.DATA_DIR },
     port: e.PORT,
     runbooksDir: e.RUNBOOKS_DIR,

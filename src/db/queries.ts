@@ -50,13 +50,30 @@ export function createRunQueries(db: Database) {
       listing()
         .where(inArray(runsTable.status, [...ACTIVE_STATUSES]))
         .limit(500),
-    /** A run by its full id or the short id people see (its first 8 characters). */
+    /**
+     * A run by its full id or the short id people see (its first 8 characters, at least: a shorter
+     * prefix typed by hand would let anyone walk the runs with a few guesses).
+     */
     async find(idOrPrefix: string): Promise<RunListing | null> {
-      if (!/^[0-9a-f-]{4,36}$/i.test(idOrPrefix)) return null;
+      if (!/^[0-9a-f-]{8,36}$/i.test(idOrPrefix)) return null;
       const rows = await listing()
         .where(like(sql`${runsTable.id}::text`, `${idOrPrefix.toLowerCase()}%`))
         .limit(2);
       return rows.length === 1 ? (rows[0] ?? null) : null;
+    },
+    /** How many runs are active, started by `starterId` and in `channelId` (each when given). */
+    async activeCount(where: { starterId?: string; channelId?: string }): Promise<number> {
+      const [row] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(runsTable)
+        .where(
+          and(
+            inArray(runsTable.status, [...ACTIVE_STATUSES]),
+            where.starterId ? eq(runsTable.starterId, where.starterId) : undefined,
+            where.channelId ? eq(runsTable.channelId, where.channelId) : undefined,
+          ),
+        );
+      return Number(row?.n ?? 0);
     },
     forUser: (userId: string, limit = 10) =>
       listing()

@@ -97,7 +97,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}) {
   });
   const refused = new Counter({
     name: 'deploybot_requests_refused_total',
-    help: 'Requests refused before Bolt saw them (future timestamp, malformed body, too large)',
+    help: 'Requests refused before Bolt saw them (unsigned, bad signature, stale or future timestamp, too large, malformed body)',
     labelNames: ['reason'] as const,
     registers,
   });

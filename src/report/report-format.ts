@@ -1,7 +1,8 @@
 // Small pieces of text the run report is made of: times, spans, people, code fences. Pure.
 // The report is a Markdown file for a repository, not a Slack message: people are written as plain
 // `@U123` (nothing to ping) and times always in UTC, so the same run gives the same file anywhere.
-import { differenceInMinutes, differenceInSeconds } from 'date-fns';
+import { differenceInMinutes } from 'date-fns/differenceInMinutes';
+import { differenceInSeconds } from 'date-fns/differenceInSeconds';
 
 /** "2026-01-05 14:02 UTC". */
 export function formatWhen(iso: string): string {

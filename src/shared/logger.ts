@@ -20,12 +20,32 @@ export const REDACTED_PATHS = [
   '*.databaseUrl',
 ];
 
+/** Key names whose values are redacted at any depth (pino's paths reach one level of wildcard only). */
+const SECRET_KEY =
+  /^(?:token|bot_?token|app_?token|access_?token|signing_?secret|secret|password|authorization|cookie|x-slack-signature|database_?url|routing_?key|private_?metadata)$/i;
+const MAX_DEPTH = 8;
+
+/** A copy of a log object with secret-named keys redacted at any depth (the original is untouched). */
+export function redactDeep(value: unknown, depth = 0): unknown {
+  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return value;
+  // An error is serialized here (as pino would, with its own properties: an HTTP client's error carries
+  // its request's headers), so that what it holds is redacted too.
+  if (value instanceof Error) return redactDeep({ ...pino.stdSerializers.err(value) }, depth + 1);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = SECRET_KEY.test(key) && v !== undefined ? '[redacted]' : redactDeep(v, depth + 1);
+  }
+  return out;
+}
+
 /** Creates the logger; tests pass a stream to read what was logged. */
 export function createLogger(level: string, stream?: DestinationStream): Logger {
   const options = {
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     base: { app: 'deploybot' },
+    formatters: { log: (object: Record<string, unknown>) => redactDeep(object) as Record<string, unknown> },
   };
   return stream ? pino(options, stream) : pino(options);
 }

@@ -22,6 +22,7 @@ import {
 } from './listeners/actions/run-actions.js';
 import { createDeployCommand } from './listeners/commands/deploy-command.js';
 import { createAppHomeOpened } from './listeners/events/app-home-opened.js';
+import { createRequestScope } from './listeners/request-scope.js';
 import { createRanItSubmission, createRollbackSubmission } from './listeners/views/modal-submissions.js';
 import { slackClientOptions } from './sync/create-outbound.js';
 
@@ -94,7 +95,11 @@ export function createSlackApp({
         processBeforeResponse: false,
       });
   if (receiver instanceof HTTPReceiver) {
-    guardReceiver(receiver, { onRefused: ctx.metrics.refused, onAnswered: ctx.metrics.observeAck });
+    guardReceiver(receiver, {
+      signingSecret: config.slack.signingSecret,
+      onRefused: ctx.metrics.refused,
+      onAnswered: ctx.metrics.observeAck,
+    });
   } else {
     timeSocketModeAcks(receiver.client, ctx.metrics);
   }
@@ -112,6 +117,14 @@ export function createSlackApp({
     track(work);
     await work;
   });
+  app.use(
+    createRequestScope({
+      installedTeam: async () => (await authorize()).teamId,
+      apiUrl: config.slack.apiUrl,
+      logger,
+      onRefused: ctx.metrics.refused,
+    }),
+  );
   register(app, ctx);
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled Slack listener error');

@@ -1,6 +1,7 @@
 // What the Slack listeners need, in one object (built by src/main.ts).
 import type { Logger } from 'pino';
 import type { RunbookCatalog } from '../catalog/runbook-catalog.js';
+import type { RunLimits } from '../config/config.js';
 import type { RunQueries } from '../db/queries.js';
 import type { LoadedRun } from '../db/runs.repository.js';
 import type { Directory } from '../directory/schema.js';
@@ -21,6 +22,10 @@ export interface SlackContext {
   logger: Logger;
   /** The bot's metrics (clicks, acknowledgements). */
   metrics: Metrics;
+  /** Caps on active runs per person and per channel (null: none). */
+  limits: RunLimits | null;
+  /** Signs and checks modals' `private_metadata` (derived from the signing secret). */
+  metadataKey: Buffer;
   /** Shows a click's outcome in the message clicked, at once. */
   feedback: ClickFeedback;
   /**

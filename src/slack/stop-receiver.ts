@@ -28,11 +28,9 @@ export async function stopReceiver(
     return;
   }
   const sweep = setInterval(() => server.closeIdleConnections(), SWEEP_MS);
-  let timer: NodeJS.Timeout | undefined;
+  const { promise: graceOver, resolve } = Promise.withResolvers<false>();
+  const timer = setTimeout(() => resolve(false), graceMs);
   try {
-    const graceOver = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), graceMs);
-    });
     if (!(await Promise.race([stopped.then(() => true as const), graceOver]))) {
       const busy = await new Promise<number>((resolve) => server.getConnections((_e, n) => resolve(n ?? 0)));
       server.closeAllConnections();

@@ -27,6 +27,7 @@ describe('configuration from the environment', () => {
         updatesPerMinute: 40,
       },
       parseTimeLimitMs: 20_000,
+      limits: { activeRunsPerUser: 5, activeRunsPerChannel: 10 },
       database: { dataDir: './.data' },
       port: 3000,
       runbooksDir: './runbooks',
@@ -140,5 +141,35 @@ describe('logs never carry secrets', () => {
     expect(all).not.toContain('xapp-1-also');
     expect(all).toContain('[redacted]');
     expect(redactTokens('Bearer xoxb-12-ab')).toBe('Bearer xox?-[redacted]');
+  });
+
+  it('redacts secret-named keys at any depth, also inside errors and arrays', () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger('debug', stream);
+    const original = { request: { options: { headers: { Authorization: 'Bearer nested-secret-1' } } } };
+    logger.warn(
+      {
+        ...original,
+        deep: { a: { b: { c: { password: 'nested-secret-2', signingSecret: 'nested-secret-3' } } } },
+        list: [{ token: 'nested-secret-4' }],
+        pagerduty: { routing_key: 'nested-secret-5' },
+        err: Object.assign(new Error('request failed'), {
+          config: { headers: { authorization: 'Bearer nested-secret-6' } },
+        }),
+      },
+      'nested',
+    );
+    const all = lines.join('\n');
+    for (const n of [1, 2, 3, 4, 5, 6]) expect(all).not.toContain(`nested-secret-${n}`);
+    expect(all).toContain('[redacted]');
+    expect(all).toContain('request failed');
+    // The caller's object is not changed.
+    expect(original.request.options.headers.Authorization).toBe('Bearer nested-secret-1');
   });
 });

@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { FOREIGN_CLICK } from '../../src/slack/listeners/actions/click-origin.js';
 import { postToApp, slashCommandBody } from '../support/slack-requests.js';
-import { pagedUsers, startRollback, threadTexts } from './drive.js';
+import { startRollback, threadTexts } from './drive.js';
 import { buttonsOf, E2E_DRIVER, type Harness, SECRET, startHarness } from './harness.js';
 
 /** Mentions the fake Slack would have delivered that came from what users typed (not our own `<@U…>`). */
@@ -82,9 +82,9 @@ describe('faults from outside', () => {
       const { replies } = await h.command(text, 'U0ALICE', channel);
       answers.push(String(replies[0]?.body.text ?? ''));
     }
-    await startIn(h, channel, 'start k8s-service-rollout env=<!here>');
-    const held = await h.command('start k8s-service-rollout env=<!here>', 'U0ALICE', channel);
-    answers.push(String(held.replies[0]?.body.text ?? ''));
+    // Environment names are 1-40 of a-z 0-9 . _ -: one with a mention is refused, its echo escaped.
+    const refused = await h.command('start k8s-service-rollout env=<!here>', 'U0ALICE', channel);
+    answers.push(String(refused.replies[0]?.body.text ?? ''));
     expect(answers.every((a) => a.length > 0)).toBe(true);
     for (const a of answers) expect(a).not.toMatch(/<!|<@U0VICTIM/);
     expect(answers[0]).toContain('&lt;!channel');
@@ -92,15 +92,14 @@ describe('faults from outside', () => {
     expect(hostileMentions(h)).toEqual([]);
   });
 
-  it('the escalation DM escapes the environment in its fallback text too', async () => {
+  it('an environment name outside [a-z0-9][a-z0-9._-]{0,39} starts nothing', async () => {
     const channel = 'C0DMTEXT';
-    await startIn(h, channel, 'start k8s-service-rollout env=<!channel>');
-    await startRollback(h, 'U0BOB', 'errors <!here>', channel);
-    const [paged] = pagedUsers(h, channel);
-    if (!paged) throw new Error('nobody was paged');
-    const dm = h.slack.dms(paged).at(-1);
-    expect(dm?.text).toContain('(&lt;!channel&gt;)');
-    expect(dm?.text).not.toMatch(/<!/);
+    for (const env of ['<!channel>', 'Production', '-x', 'a'.repeat(41), 'prod/eu']) {
+      const { replies } = await h.command(`start k8s-service-rollout env=${env}`, 'U0ALICE', channel);
+      expect(String(replies[0]?.body.text), env).toMatch(/is not an environment name/);
+    }
+    expect(h.parent(channel)).toBeUndefined();
+    await startIn(h, channel, `start k8s-service-rollout env=eu-west.1_${'a'.repeat(29)}`);
     expect(hostileMentions(h)).toEqual([]);
   });
 

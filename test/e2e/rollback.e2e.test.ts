@@ -229,14 +229,15 @@ describe('rollback and escalation', () => {
     expect(pagedUsers(h, channel)).toEqual(['U0INGRID', 'U0RAFAEL']);
     expect(notices(channel, '✅')).toHaveLength(1);
 
-    // A second rollback (a modal left open): refused privately, nothing paged or posted.
+    // A second rollback (the modal submitted again by whoever opened it; a modal is bound to its
+    // opener): refused privately, nothing paged or posted.
     const before = threadTexts(h, channel).length;
-    const ephemerals = h.slack.ephemerals('U0ALICE').length;
+    const ephemerals = h.slack.ephemerals('U0BOB').length;
     const metadata = String(h.slack.modals().at(-1)?.view.private_metadata ?? '');
-    await h.submitView('run.rollback.modal', metadata, { reason: { value: 'again' } }, 'U0ALICE');
+    await h.submitView('run.rollback.modal', metadata, { reason: { value: 'again' } }, 'U0BOB');
     expect(
       h.slack
-        .ephemerals('U0ALICE')
+        .ephemerals('U0BOB')
         .slice(ephemerals)
         .map((e) => e.text),
     ).toEqual([expect.stringMatching(/^the rollback was already started by <@U0BOB> at \d\d:\d\d UTC$/)]);

@@ -34,10 +34,12 @@ describe('stopping the bot process', () => {
     });
 
   it('exits 0 within seconds of SIGTERM with a request stalled mid-body and an idle keep-alive connection', async () => {
-    // A request whose body never arrives: in flight for as long as the client likes.
+    // A request whose body never arrives (its signature headers look right, so the guard reads on):
+    // in flight until the 10 s request timeout.
     const stalled = await open(bot.port);
+    const signed = `X-Slack-Request-Timestamp: ${Math.floor(Date.now() / 1000)}\r\nX-Slack-Signature: v0=${'0'.repeat(64)}\r\n`;
     stalled.write(
-      'POST /slack/events HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"type":',
+      `POST /slack/events HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\n${signed}Content-Length: 1000\r\n\r\n{"type":`,
     );
     // A keep-alive connection that answered one request and now waits for the next.
     const idle = await open(bot.port);

@@ -1,6 +1,6 @@
 // The ingress guard's body rule, on the bodies Slack sends and on the ones that crash Bolt 5.1.
 import { describe, expect, it } from 'vitest';
-import { isAcceptableBody } from '../../src/slack/ingress-guard.js';
+import { checkHeaders, isAcceptableBody, isSignedBy } from '../../src/slack/ingress-guard.js';
 import { originOf } from '../../src/slack/listeners/actions/click-origin.js';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -20,6 +20,46 @@ describe('isAcceptableBody', () => {
       expect(isAcceptableBody(payload, JSON_TYPE), payload).toBe(false);
     }
     expect(isAcceptableBody('payload=%7B%7D&payload=%7B%7D', FORM)).toBe(false);
+  });
+});
+
+describe('checkHeaders', () => {
+  const now = 1_800_000_000_000;
+  const sig = `v0=${'a'.repeat(64)}`;
+  const at = (ts: string, signature = sig) => ({
+    'x-slack-request-timestamp': ts,
+    'x-slack-signature': signature,
+  });
+
+  it('passes well-formed headers within five minutes either side', () => {
+    for (const ts of ['1800000000', '1799999700', '1800000300'])
+      expect(checkHeaders(at(ts), now)).toEqual({ ok: true, timestamp: ts, signature: sig });
+  });
+
+  it('refuses missing, malformed, non-integer and skewed ones', () => {
+    expect(checkHeaders({}, now)).toEqual({ ok: false, refusal: 'unsigned' });
+    expect(checkHeaders({ 'x-slack-request-timestamp': '1800000000' }, now)).toEqual({
+      ok: false,
+      refusal: 'unsigned',
+    });
+    for (const ts of ['Infinity', '1800000000.5', '18e8', '', '-1', ' 1800000000'])
+      expect(checkHeaders(at(ts), now), ts).toEqual({ ok: false, refusal: 'bad_signature' });
+    expect(checkHeaders(at('1800000000', 'v0=zz'), now)).toEqual({ ok: false, refusal: 'bad_signature' });
+    expect(checkHeaders(at('1800000301'), now)).toEqual({ ok: false, refusal: 'future_timestamp' });
+    expect(checkHeaders(at('1799999699'), now)).toEqual({ ok: false, refusal: 'stale_timestamp' });
+  });
+});
+
+describe('isSignedBy', () => {
+  it("checks Slack's v0 signature over the raw bytes", async () => {
+    const { signRequest } = await import('../support/slack-requests.js');
+    const body = 'command=%2Fdeploy&text=help';
+    const headers = signRequest('guard-secret', body, 1_800_000_000);
+    const signature = headers['x-slack-signature'] ?? '';
+    expect(isSignedBy('guard-secret', '1800000000', Buffer.from(body), signature)).toBe(true);
+    expect(isSignedBy('guard-secret', '1800000001', Buffer.from(body), signature)).toBe(false);
+    expect(isSignedBy('other-secret', '1800000000', Buffer.from(body), signature)).toBe(false);
+    expect(isSignedBy('guard-secret', '1800000000', Buffer.from(`${body}&x=1`), signature)).toBe(false);
   });
 });
 

@@ -21,18 +21,18 @@ export interface SpawnedBot {
   stop(): Promise<void>;
 }
 
-/** Spawns the bot and resolves once it logged "deploybot is up" (with its port), or rejects. */
-export async function spawnBot(
+/** Starts `node dist/src/main.js` (with `node`, default this one) in a temporary folder; does not wait. */
+export function launchBot(
   env: Record<string, string>,
-  { timeoutMs = 45_000, preload }: { timeoutMs?: number; preload?: string } = {},
-): Promise<SpawnedBot> {
+  { preload, node = process.execPath }: { preload?: string; node?: string } = {},
+) {
   if (!existsSync(MAIN)) execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'pipe' });
   const dir = mkdtempSync(join(tmpdir(), 'deploybot-proc-'));
   cpSync(join(REPO, 'runbooks'), join(dir, 'runbooks'), { recursive: true });
   // The tests play the example directory's cast, as a team would after copying it.
   cpSync(join(REPO, 'runbooks', 'directory.example.yml'), join(dir, 'runbooks', 'directory.yml'));
   const args = preload ? ['--import', join(REPO, 'test', 'support', preload), MAIN] : [MAIN];
-  const child = spawn(process.execPath, args, {
+  const child = spawn(node, args, {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? '',
@@ -44,13 +44,22 @@ export async function spawnBot(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const output = { text: '' };
+  child.stdout?.on('data', (d: Buffer) => (output.text += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output.text += d.toString()));
+  return { child, dir, output: () => output.text };
+}
+
+/** Spawns the bot and resolves once it logged "deploybot is up" (with its port), or rejects. */
+export async function spawnBot(
+  env: Record<string, string>,
+  { timeoutMs = 45_000, preload }: { timeoutMs?: number; preload?: string } = {},
+): Promise<SpawnedBot> {
+  const { child, dir, output } = launchBot(env, preload ? { preload } : {});
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bot did not start in time:\n${out}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`bot did not start in time:\n${output()}`)), timeoutMs);
     const look = () => {
-      const up = /"port":(\d+)[^\n]*deploybot is up|deploybot is up[^\n]*"port":(\d+)/.exec(out);
+      const up = /"port":(\d+)[^\n]*deploybot is up|deploybot is up[^\n]*"port":(\d+)/.exec(output());
       if (up) {
         clearTimeout(timer);
         resolve(Number(up[1] ?? up[2]));
@@ -59,13 +68,13 @@ export async function spawnBot(
     child.stdout?.on('data', look);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`bot exited with ${code}:\n${out}`));
+      reject(new Error(`bot exited with ${code}:\n${output()}`));
     });
   });
   return {
     child,
     port,
-    output: () => out,
+    output,
     alive: () => child.exitCode === null && child.signalCode === null,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

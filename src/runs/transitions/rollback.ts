@@ -1,5 +1,5 @@
 // Rollback and escalation: switch to the rollback steps and page contacts until one acknowledges.
-import { addMilliseconds } from 'date-fns';
+import { addMilliseconds } from 'date-fns/addMilliseconds';
 import type { RollbackSetup, RunCommand } from '../commands.js';
 import { type Draft, effect, escalationTimerKey, record } from '../draft.js';
 import { formatTime, mention, refuse } from '../refusals.js';

@@ -1,5 +1,5 @@
 // Steps: done, skipped, failed, undone, and their waits.
-import { addMilliseconds } from 'date-fns';
+import { addMilliseconds } from 'date-fns/addMilliseconds';
 import type { Step } from '../../runbook/index.js';
 import type { RunCommand, Transition } from '../commands.js';
 import { type Draft, effect, findStep, record, stepState, waitTimerKey } from '../draft.js';

@@ -9,10 +9,8 @@ export async function commitThenAck<T>(
   work: Promise<T>,
   limitMs = ACK_LIMIT_MS,
 ): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, limitMs);
-  });
+  const { promise: limit, resolve } = Promise.withResolvers<void>();
+  const timer = setTimeout(resolve, limitMs);
   try {
     await Promise.race([
       work.then(

@@ -44,28 +44,34 @@ export function createRanItOpener(ctx: SlackContext) {
     await ctx.writer
       .openView(
         body.trigger_id,
-        modal(VIEWS.ranIt, 'I ran it', 'Mark done', encodeOrigin(value, originOf(body)), [
-          {
-            type: 'input',
-            block_id: 'output',
-            optional: true,
-            label: { type: 'plain_text', text: 'Output (pasted)' },
-            element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 2900 },
-          },
-          {
-            type: 'input',
-            block_id: 'exit_code',
-            optional: true,
-            label: { type: 'plain_text', text: 'Exit code' },
-            element: {
-              type: 'number_input',
-              action_id: 'value',
-              is_decimal_allowed: false,
-              min_value: '0',
-              max_value: '255',
+        modal(
+          VIEWS.ranIt,
+          'I ran it',
+          'Mark done',
+          encodeOrigin(ctx.metadataKey, value, body.user.id, originOf(body)),
+          [
+            {
+              type: 'input',
+              block_id: 'output',
+              optional: true,
+              label: { type: 'plain_text', text: 'Output (pasted)' },
+              element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 2900 },
             },
-          },
-        ]),
+            {
+              type: 'input',
+              block_id: 'exit_code',
+              optional: true,
+              label: { type: 'plain_text', text: 'Exit code' },
+              element: {
+                type: 'number_input',
+                action_id: 'value',
+                is_decimal_allowed: false,
+                min_value: '0',
+                max_value: '255',
+              },
+            },
+          ],
+        ),
       )
       .catch((err: unknown) => ctx.logger.warn({ err }, 'could not open the "I ran it" modal'));
   };
@@ -81,15 +87,21 @@ export function createRollbackOpener(ctx: SlackContext) {
     await ctx.writer
       .openView(
         body.trigger_id,
-        modal(VIEWS.rollbackReason, 'Start rollback', 'Start rollback', encodeOrigin(value, originOf(body)), [
-          {
-            type: 'input',
-            block_id: 'reason',
-            optional: true,
-            label: { type: 'plain_text', text: 'Why? (posted in the thread and sent to the on-call)' },
-            element: { type: 'plain_text_input', action_id: 'value', max_length: 500 },
-          },
-        ]),
+        modal(
+          VIEWS.rollbackReason,
+          'Start rollback',
+          'Start rollback',
+          encodeOrigin(ctx.metadataKey, value, body.user.id, originOf(body)),
+          [
+            {
+              type: 'input',
+              block_id: 'reason',
+              optional: true,
+              label: { type: 'plain_text', text: 'Why? (posted in the thread and sent to the on-call)' },
+              element: { type: 'plain_text_input', action_id: 'value', max_length: 500 },
+            },
+          ],
+        ),
       )
       .catch((err: unknown) => ctx.logger.warn({ err }, 'could not open the rollback modal'));
   };

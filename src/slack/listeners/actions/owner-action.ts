@@ -1,5 +1,6 @@
 // The owner select of a phase message: picking someone reassigns the phase (one command, the
-// selection's action_ts as idempotency key); a refusal is answered privately.
+// selection's action_ts as idempotency key); a refusal, or a selection from a message that is not the
+// run's own, is answered privately.
 import type {
   AllMiddlewareArgs,
   BlockAction,
@@ -9,6 +10,7 @@ import type {
 import { executeCommand } from '../../../usecases/execute-command.js';
 import { readOwnerBlockId } from '../../blocks/owner-blocks.js';
 import type { SlackContext } from '../../context.js';
+import { clickBelongsToRun, FOREIGN_CLICK, originOf } from './click-origin.js';
 
 type SelectArgs = SlackActionMiddlewareArgs<BlockAction<UsersSelectAction>> & AllMiddlewareArgs;
 
@@ -26,6 +28,12 @@ export function createOwnerSelectHandler(ctx: SlackContext) {
       return void (await tell('This menu is not one of mine any more; nothing was changed.'));
     }
     try {
+      // As for buttons: the select acts on its run only from that run's own phase message.
+      const place = await clickBelongsToRun(ctx, target.runId, action.action_id, originOf(body));
+      if (!place) {
+        ctx.metrics.click(action.action_id, 'foreign');
+        return void (await tell(FOREIGN_CLICK));
+      }
       const result = await executeCommand(ctx.runDeps, {
         runId: target.runId,
         command: { type: 'reassign_owner', userId: body.user.id, targetId: target.phaseId, ownerId },

@@ -7,6 +7,8 @@ import { formatTime, mention } from '../../../runs/refusals.js';
 import { requestReport } from '../../../usecases/request-report.js';
 import type { SlackContext } from '../../context.js';
 import { decodeValue } from '../../ids.js';
+import { buildElsewhereText } from '../commands/read-scope.js';
+import { originOf as sourceOf } from './click-origin.js';
 import type { ButtonArgs } from './run-actions.js';
 
 /** The listener of the Report button. */
@@ -22,6 +24,9 @@ export function createReportHandler(ctx: SlackContext) {
     try {
       const run = await ctx.queries.find(value.runId);
       if (!run) return void (await tell('This run no longer exists.'));
+      // The button is on the run's parent message: a click from anywhere else (a copied or forged
+      // payload) is answered as a status elsewhere would be, and asks for nothing.
+      if (sourceOf(body).channelId !== run.channelId) return void (await tell(buildElsewhereText(run)));
       if ((ACTIVE_STATUSES as readonly string[]).includes(run.status)) {
         return void (await tell('The report is ready once the run has finished or been aborted.'));
       }

@@ -4,13 +4,16 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { shortId } from '../../../db/queries.js';
 import { loadRunReport } from '../../../report/load-report.js';
 import { ACTIVE_STATUSES } from '../../../runs/index.js';
+import { maskedNote, maskParams } from '../../../secrets/mask-secrets.js';
 import { executeCommand } from '../../../usecases/execute-command.js';
 import { buildReportReply } from '../../blocks/report-messages.js';
 import type { SlackContext } from '../../context.js';
 import { escapeText as esc } from '../../escape.js';
 import { commitThenAck } from '../commit-then-ack.js';
+import { withMaskNote } from '../mask-input.js';
 import { parseDeployText } from './parse-deploy-text.js';
 import { cancelQueued, queueStatus } from './queue-texts.js';
+import { buildElsewhereText, mayReadRun } from './read-scope.js';
 import { startRequest } from './start-request.js';
 import { buildHelpText, buildRunListText, buildStatusText } from './texts.js';
 
@@ -67,9 +70,12 @@ async function handle(
             const run = await ctx.queries.find(request.run);
             if (!run) {
               return void (await reply(
-                `No run \`${esc(request.run.slice(0, 40))}\`. \`/deploy status\` lists this channel's active runs.`,
+                `No run \`${esc(request.run.slice(0, 40))}\` (a run id has at least 8 characters). \`/deploy status\` lists this channel's active runs.`,
               ));
             }
+            // Details only where the run lives, to its starter, or to an admin; elsewhere only where.
+            if (!mayReadRun(ctx, run, command.channel_id, command.user_id))
+              return void (await reply(buildElsewhereText(run)));
             // A finished or aborted run comes with its report.
             const ended = !(ACTIVE_STATUSES as readonly string[]).includes(run.status);
             const report = ended ? await loadRunReport(ctx.runDeps, ctx.catalog, run.id) : null;
@@ -84,9 +90,10 @@ async function handle(
           const run = await ctx.queries.find(request.run);
           if (!run) return void (await reply(`No run \`${esc(request.run.slice(0, 40))}\`.`));
           const isAdmin = ctx.directory().admins.includes(command.user_id);
+          const reason = withMaskNote(request.reason ?? undefined) ?? null;
           const result = await executeCommand(ctx.runDeps, {
             runId: run.id,
-            command: { type: 'abort', userId: command.user_id, reason: request.reason, isAdmin },
+            command: { type: 'abort', userId: command.user_id, reason, isAdmin },
             idempotencyKey: null,
           });
           if (!result.ok) return void (await reply(result.refusal.message));
@@ -94,15 +101,21 @@ async function handle(
           return void (await reply(`Run \`${shortId(run.id)}\` aborted.`));
         }
         case 'start': {
-          const { kind: _kind, ...rest } = request;
+          const { kind: _kind, params: typed, ...rest } = request;
+          // Parameters are masked before anything stores them (the run, the queue, the parent message).
+          const { params, masked } = maskParams(typed);
           const answer = await startRequest(ctx, {
             ...rest,
+            params,
             channelId: command.channel_id,
             userId: command.user_id,
           });
+          const note = masked
+            ? `\n(${maskedNote(masked)}: parameters named like a password, secret, token or key, or that look like one)`
+            : '';
           return void (await respond({
             response_type: 'ephemeral',
-            text: answer.text,
+            text: `${answer.text}${note}`,
             ...(answer.blocks ? { blocks: answer.blocks } : {}),
           }).catch((err: unknown) => ctx.logger.warn({ err }, 'could not answer /deploy')));
         }

@@ -20,6 +20,14 @@ export type DeployRequest =
   | { kind: 'help' };
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+/** What an environment may be called (it names a lock and shows in every message of its runs). */
+export const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9._-]{0,39}$/;
+
+/** Why an environment name is refused, or null. */
+export function environmentProblem(name: string): string | null {
+  if (ENVIRONMENT_NAME.test(name)) return null;
+  return `\`${escapeText(name.slice(0, 60))}\` is not an environment name: 1 to 40 of a-z, 0-9, . _ - (starting with a letter or digit).`;
+}
 const paramSchema = z.string().max(500, 'values are limited to 500 characters');
 
 /** Splits on spaces, keeping "quoted words" together (Slack sends typographic quotes too). */
@@ -101,8 +109,11 @@ function parseStart(args: string[]): { ok: true; request: DeployRequest } | { ok
     }
     const value = paramSchema.safeParse(arg.slice(eq + 1));
     if (!value.success) return { ok: false, message: `${key}: ${value.error.issues[0]?.message}` };
-    if (key === 'env' || key === 'environment') environment = value.data;
-    else params[key] = value.data;
+    if (key === 'env' || key === 'environment') {
+      const problem = environmentProblem(value.data);
+      if (problem) return { ok: false, message: problem };
+      environment = value.data;
+    } else params[key] = value.data;
   }
   return {
     ok: true,

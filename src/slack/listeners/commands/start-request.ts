@@ -9,6 +9,7 @@ import { buildLockedReply, queuedText } from '../../blocks/queue-blocks.js';
 import type { SlackContext } from '../../context.js';
 import { escapeText as esc } from '../../escape.js';
 import { toQueuedStart } from '../../sync/carry-effects/queue-offer.js';
+import { environmentProblem } from './parse-deploy-text.js';
 
 /** What to start, for whom, where. */
 export interface StartRequest {
@@ -44,6 +45,10 @@ export async function startRequest(ctx: SlackContext, request: StartRequest): Pr
   const { entry } = loaded;
   const queue = createQueueRepository(ctx.runDeps.db);
   const environment = request.environment ?? entry.runbook.frontMatter.environment ?? 'default';
+  const badName = environmentProblem(environment);
+  if (badName) return { text: `${badName} (from the runbook's front matter)` };
+  const capped = await overLimit(ctx, request);
+  if (capped) return { text: capped };
   const params = { ...entry.runbook.frontMatter.params, ...request.params };
   const now = ctx.runDeps.clock.now();
   const reserved = request.fromQueue ? null : await queue.reservation(entry.name, environment, now);
@@ -103,6 +108,19 @@ async function queueOrAsk(
   if (!request.queue) return buildLockedReply(`${message} Queue behind it, or wait and try again.`, row.id);
   if (target.behindRunId) ctx.kick(target.behindRunId);
   return { text: `${message}\n${queuedText(toQueuedStart(row), await positionOf(ctx, row))}` };
+}
+
+/** Why a start would pass a cap on active runs (per person, per channel), or null. */
+async function overLimit(ctx: SlackContext, request: StartRequest): Promise<string | null> {
+  if (!ctx.limits) return null;
+  const { activeRunsPerUser, activeRunsPerChannel } = ctx.limits;
+  const mine = await ctx.queries.activeCount({ starterId: request.userId });
+  if (mine >= activeRunsPerUser)
+    return `You already have ${mine} active run${mine === 1 ? '' : 's'}, the most one person may have at once (${activeRunsPerUser}). Finish or abort one first (\`/deploy status\` lists them); nothing was started.`;
+  const here = await ctx.queries.activeCount({ channelId: request.channelId });
+  if (here >= activeRunsPerChannel)
+    return `This channel already has ${here} active runs, the most one channel may have at once (${activeRunsPerChannel}). Finish or abort one first; nothing was started.`;
+  return null;
 }
 
 /** Where an entry stands in its queue (1 is next). */

@@ -6,6 +6,7 @@ import { executeCommand } from '../../../usecases/execute-command.js';
 import type { SlackContext } from '../../context.js';
 import { mention } from '../../escape.js';
 import { commitThenAck } from '../commit-then-ack.js';
+import { withMaskNote } from '../mask-input.js';
 import { decodeOrigin } from './modal-origin.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -100,10 +101,10 @@ export function createRanItSubmission(ctx: SlackContext) {
       });
       return;
     }
-    const opened = decodeOrigin(args.view.private_metadata);
+    const opened = decodeOrigin(ctx.metadataKey, args.view.private_metadata, args.body.user.id);
     const stepId = opened?.value.stepId;
     if (!opened || !stepId) return void (await args.ack());
-    const output = parsed.data.output?.value.value ?? undefined;
+    const output = withMaskNote(parsed.data.output?.value.value ?? undefined);
     const exit = parsed.data.exit_code?.value.value;
     await apply(ctx, args, opened, 'complete_step', async () => ({
       type: 'complete_step',
@@ -119,7 +120,7 @@ export function createRanItSubmission(ctx: SlackContext) {
 /** The rollback modal submitted: resolve the contacts to page, then start the rollback. */
 export function createRollbackSubmission(ctx: SlackContext) {
   return async (args: Args): Promise<void> => {
-    const opened = decodeOrigin(args.view.private_metadata);
+    const opened = decodeOrigin(ctx.metadataKey, args.view.private_metadata, args.body.user.id);
     const parsed = rollbackValues.safeParse(args.view.state.values);
     if (!opened) return void (await args.ack());
     // Contacts are resolved before the run is locked: Slack look-ups must not hold the run's lock.
@@ -129,7 +130,7 @@ export function createRollbackSubmission(ctx: SlackContext) {
       return {
         type: 'start_rollback',
         userId: args.body.user.id,
-        reason: (parsed.success ? parsed.data.reason?.value.value : null) ?? null,
+        reason: withMaskNote((parsed.success ? parsed.data.reason?.value.value : null) ?? undefined) ?? null,
         contacts: await ctx.people.escalationContacts(loaded.runbook),
         policy: ctx.people.escalationPolicy(loaded.runbook),
       };
