@@ -2,7 +2,7 @@
 import { and, desc, eq, inArray, like, or, sql } from 'drizzle-orm';
 import { ACTIVE_STATUSES } from '../runs/index.js';
 import type { Database } from './client.js';
-import { runStepsTable, runsTable, slackMessagesTable } from './schema.js';
+import { runSlackStopsTable, runStepsTable, runsTable, slackMessagesTable } from './schema.js';
 
 /** A run as lists show it. */
 export interface RunListing {
@@ -62,6 +62,15 @@ export function createRunQueries(db: Database) {
       return rows.length === 1 ? (rows[0] ?? null) : null;
     },
     /** How many runs are active, started by `starterId` and in `channelId` (each when given). */
+    /** Why a run's Slack work ended (its channel is gone or archived), or null while it goes on. */
+    async slackStop(runId: string): Promise<string | null> {
+      const [row] = await db
+        .select({ reason: runSlackStopsTable.reason })
+        .from(runSlackStopsTable)
+        .where(eq(runSlackStopsTable.runId, runId));
+      return row?.reason ?? null;
+    },
+
     async activeCount(where: { starterId?: string; channelId?: string }): Promise<number> {
       const [row] = await db
         .select({ n: sql<number>`count(*)::int` })

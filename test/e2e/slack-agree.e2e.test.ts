@@ -171,6 +171,25 @@ describe.each(DRIVERS)('Slack and Postgres agree (%s)', (driver) => {
     expect(updatesOfGone()).toBe(before);
   });
 
+  it('ends a run’s Slack work when its channel is gone, says so in /deploy status, and calls Slack no more for it', async () => {
+    await h.command('start agree');
+    const phase = h.thread()[0];
+    if (!phase) throw new Error('no phase message');
+    const runId = runIdOf(h);
+    // The channel is archived: every write to it is refused from now on.
+    for (const method of ['chat.update', 'chat.postMessage'])
+      h.slack.failFor(method, { error: 'is_archived' }, 60_000);
+    await clickOn(phase);
+    await h.bot.idle();
+    const calls = h.slack.calls.length;
+    await h.command(`abort ${runId} the channel is gone`);
+    await h.bot.idle();
+    // The abort's answer is private (response_url); no Web API call goes to the gone channel.
+    expect(h.slack.calls.slice(calls).filter((c) => c.method.startsWith('chat.'))).toEqual([]);
+    const { replies } = await h.command(`status ${runId}`);
+    expect(replies.map((r) => String(r.body.text)).join('\n')).toContain('is no longer updated');
+  });
+
   it('never sends again a message whose content did not change, whatever the run version', async () => {
     await h.command('start agree');
     const first = h.thread()[0];

@@ -79,7 +79,8 @@ async function handle(
             // A finished or aborted run comes with its report.
             const ended = !(ACTIVE_STATUSES as readonly string[]).includes(run.status);
             const report = ended ? await loadRunReport(ctx.runDeps, ctx.catalog, run.id) : null;
-            const text = buildStatusText([run]);
+            const stop = await ctx.queries.slackStop(run.id);
+            const text = `${buildStatusText([run])}${stop ? `\n⚠️ This run's Slack thread is no longer updated: Slack answered \`${esc(stop)}\` (its channel was deleted or archived).` : ''}`;
             return void (await reply(report ? `${text}\n${buildReportReply(report.markdown)}` : text));
           }
           const active = buildStatusText(await ctx.queries.activeInChannel(command.channel_id));
