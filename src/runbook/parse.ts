@@ -21,7 +21,7 @@ import { readOwners } from './owners.js';
 import { readPlaceholders } from './placeholders.js';
 import { collectHeadings, findTitleHeading, headingText } from './sections.js';
 import { readWait } from './waits.js';
-import { type RawContact, type RawStep, type WalkResult, walkRunbook } from './walk.js';
+import { type RawContact, type RawStep, type WalkResult, walkRunbook } from './walk/index.js';
 
 /** Parses a runbook. Content problems become diagnostics; only programmer errors throw. */
 export function parseRunbook(input: string, options: ParseOptions = {}): Runbook {
