@@ -5,7 +5,7 @@
 // pieces give the same tree: each one is parsed by mdast-util-from-markdown, its positions shifted to
 // the whole document's, and a list cut between two of its top-level items is joined again.
 import type { List, Nodes, Root, RootContent } from 'mdast';
-import { childrenOf, isFenced, isUnclosedFence, parseMarkdown } from './markdown.js';
+import { childrenOf, isFenced, isUnclosedFence, parseMarkdown, pushReversed } from './markdown.js';
 
 /** Pieces are cut at the first safe line after this many characters. */
 export const CHUNK_CHARS = 16 * 1024;
@@ -99,9 +99,9 @@ export function parseInChunks(source: string, every = CHUNK_CHARS): Root {
     const previous = children[children.length - 1];
     if (previous?.type === 'list' && first?.type === 'list' && sameList(source, previous, first)) {
       join(source, previous, first);
-      children.push(...rest);
+      for (const child of rest) children.push(child);
     } else {
-      children.push(...root.children);
+      for (const child of root.children) children.push(child);
     }
     line += countNewlines(text);
     start = end;
@@ -136,7 +136,7 @@ function sameList(source: string, a: List, b: List): boolean {
 function join(source: string, a: List, b: List): void {
   const between = source.slice(a.position?.end.offset ?? 0, b.position?.start.offset ?? 0);
   a.spread = Boolean(a.spread || b.spread || /\n[ \t]*\r?\n/.test(between));
-  a.children.push(...b.children);
+  for (const item of b.children) a.children.push(item);
   if (a.position && b.position) a.position.end = b.position.end;
 }
 
@@ -172,14 +172,17 @@ function countNewlines(text: string): number {
   return n;
 }
 
-/** Moves every position of a piece's tree by the lines and characters before the piece. */
-function shift(node: Nodes, lines: number, offset: number): void {
-  const position = node.position;
-  if (position) {
-    position.start.line += lines;
-    position.end.line += lines;
-    if (position.start.offset !== undefined) position.start.offset += offset;
-    if (position.end.offset !== undefined) position.end.offset += offset;
+/** Moves every position of a piece's tree by the lines and characters before the piece (any depth). */
+function shift(root: Nodes, lines: number, offset: number): void {
+  const stack: Nodes[] = [root];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    const position = node.position;
+    if (position) {
+      position.start.line += lines;
+      position.end.line += lines;
+      if (position.start.offset !== undefined) position.start.offset += offset;
+      if (position.end.offset !== undefined) position.end.offset += offset;
+    }
+    pushReversed(stack, childrenOf(node));
   }
-  for (const child of childrenOf(node)) shift(child, lines, offset);
 }

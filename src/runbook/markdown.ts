@@ -133,7 +133,10 @@ export function isUnclosedFence(source: string, node: Code): boolean {
 /** Plain text of inline content, markup removed; inline code kept or dropped as asked. */
 export function plainText(nodes: readonly Nodes[], options: { dropInlineCode?: boolean } = {}): string {
   let out = '';
-  for (const node of nodes) {
+  // A stack of its own rather than recursion: emphasis and links may nest without bound.
+  const stack: Nodes[] = [];
+  pushReversed(stack, nodes);
+  for (let node = stack.pop(); node; node = stack.pop()) {
     switch (node.type) {
       case 'text':
         out += node.value;
@@ -150,10 +153,15 @@ export function plainText(nodes: readonly Nodes[], options: { dropInlineCode?: b
       case 'html':
         break;
       default:
-        if ('children' in node) out += plainText(node.children as Nodes[], options);
+        if ('children' in node) pushReversed(stack, node.children as Nodes[]);
     }
   }
   return out.replace(/\r\n?/g, '\n');
+}
+
+/** Pushes `items` last-first, so that popping gives them in order. */
+export function pushReversed<T>(stack: T[], items: readonly T[]): void {
+  for (let i = items.length - 1; i >= 0; i--) stack.push(items[i] as T);
 }
 
 /** Splits inline content into lines (soft and hard breaks), each a list of inline nodes. */

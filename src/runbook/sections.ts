@@ -1,6 +1,6 @@
 // Sections: which headings are phases, and what each section is for.
-import type { Heading, Paragraph, PhrasingContent, Root, Strong } from 'mdast';
-import { childrenOf, sliceSource, splitLines } from './markdown.js';
+import type { Heading, Paragraph, PhrasingContent, Root, RootContent, Strong } from 'mdast';
+import { childrenOf, pushReversed, sliceSource, splitLines } from './markdown.js';
 
 // The spec's patterns, as written: no word boundaries ("Autorollback" is a rollback).
 const ROLLBACK = /roll ?back|roll-back|revert|back-?out/i;
@@ -55,11 +55,12 @@ export function headingText(source: string, heading: Heading): string {
 /** Every heading in document order, wherever it is nested. */
 export function collectHeadings(root: Root): Heading[] {
   const out: Heading[] = [];
-  const visit = (node: ReturnType<typeof childrenOf>[number] | Root): void => {
+  // A stack of its own, children pushed last-first: document order at any depth of nesting.
+  const stack: (RootContent | Root)[] = [root];
+  for (let node = stack.pop(); node; node = stack.pop()) {
     if (node.type === 'heading') out.push(node);
-    else for (const child of childrenOf(node)) visit(child);
-  };
-  visit(root);
+    else pushReversed(stack, childrenOf(node));
+  }
   return out;
 }
 

@@ -1113,3 +1113,40 @@ describe('parseRunbook on long and deeply nested runbooks', () => {
     TIMEOUT,
   );
 });
+
+// Issue 20, family 6: no exception at any depth. micromark itself reads these; every walk of ours
+// over the tree keeps its own stack, so none of them can overflow the call stack.
+describe('parseRunbook on nesting 2,000 deep', () => {
+  const DEPTH = 2_000;
+  const section = (body: string) => `# Deep\n\n## Deploy\n\n${body}\n\n## Rollback\n\n1. Revert\n`;
+  it.each([
+    ['task list on one line', section(`${'- '.repeat(DEPTH)}[ ] tick`), 2],
+    ['bullets of mixed markers', section(`${'* + - '.repeat(DEPTH / 3)}[x] tick`), 2],
+    // Only the innermost item has text of its own, so it is the only step.
+    ['ordered list on one line', section(`${'1. '.repeat(DEPTH)}go`), 2],
+    ['ordered list with ) on one line', section(`${'2) '.repeat(DEPTH)}go`), 2],
+    ['blockquotes', section(`${'>'.repeat(DEPTH)} - [ ] quoted`), 1],
+    ['quotes holding lists', section(`${'> 1. '.repeat(DEPTH / 2)}go`), 1],
+    // micromark resolves emphasis in quadratic time: 500 levels are enough for our inline walk.
+    ['emphasis in a step', section(`- [ ] ${'*a _b '.repeat(250)}x${' b_ a*'.repeat(250)}`), 2],
+  ])(
+    '%s: no exception, and the steps it has',
+    (_name, text, steps) => {
+      const runbook = checkInvariants(text);
+      expect(runbook.steps).toHaveLength(steps);
+      expect(runbook.steps.at(-1)?.title).toBe('Revert');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a nested list in a runbook long enough to be parsed in pieces',
+    () => {
+      // Over the size where parseInChunks cuts the document, so the pieces' positions are shifted too.
+      const filler = 'Read the notes before you start.\n\n'.repeat(1_200);
+      const runbook = checkInvariants(section(`${filler}${'- '.repeat(DEPTH)}[ ] tick`));
+      expect(runbook.steps.map((s) => s.title)).toEqual(['tick', 'Revert']);
+    },
+    TIMEOUT,
+  );
+});

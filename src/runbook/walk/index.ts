@@ -21,8 +21,13 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
   return state.result;
 }
 
+/** Visits in document order with a stack of its own: no depth of nesting can overflow the call stack. */
 function visitAll(state: WalkState, visits: readonly Visit[]): void {
-  for (const v of visits) visitAll(state, visit(state, v));
+  const stack = [...visits].reverse();
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const children = visit(state, next);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Visit);
+  }
 }
 
 /** Reads one node; returns its children still to visit, in order. */

@@ -1,7 +1,7 @@
 // The walk's state: what one pass over the tree has found so far, and where in the document it is.
 // Every module of the walk reads and extends it; nothing else keeps state between nodes.
 import type { Heading, List, ListItem, Nodes, Root, RootContent } from 'mdast';
-import { childrenOf, createLineIndex } from '../markdown.js';
+import { childrenOf, createLineIndex, pushReversed } from '../markdown.js';
 import { flagsOf, mergeFlags, NO_FLAGS, type SectionFlags } from '../sections.js';
 import type { RawStep, WalkResult } from './types.js';
 
@@ -71,11 +71,11 @@ export function createWalkState(
 
 function indexLists(root: Root): Map<ListItem, List> {
   const listOfItem = new Map<ListItem, List>();
-  const indexNode = (node: Root | RootContent): void => {
+  const stack: (Root | RootContent)[] = [root];
+  for (let node = stack.pop(); node; node = stack.pop()) {
     if (node.type === 'list') for (const item of node.children) listOfItem.set(item, node);
-    for (const child of childrenOf(node)) indexNode(child);
-  };
-  indexNode(root);
+    pushReversed(stack, childrenOf(node));
+  }
   return listOfItem;
 }
 
