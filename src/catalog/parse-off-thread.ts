@@ -1,6 +1,7 @@
-// Parses runbooks in a worker thread with a time limit, so a 1 MB runbook never blocks the bot:
-// other people's clicks are acknowledged while it parses, and a runbook that takes longer than the
-// limit gets one answer (`too_slow`) instead of holding a core forever (the worker is terminated).
+// Parses runbooks in a worker thread with a time limit and a memory limit, so a 1 MB runbook never
+// blocks the bot: other people's clicks are acknowledged while it parses, and a runbook that takes
+// longer than the limit, or more memory than the worker may have, gets one answer ("too big":
+// `too_slow` or `too_big`) instead of holding a core or the machine's memory (the worker is ended).
 //
 // The worker file: next to this one when running compiled (dist/src/catalog/parse-worker.js, as
 // `npm start` does). Under vitest the sources are TypeScript, which a Node 20 worker cannot load,
@@ -11,7 +12,15 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type ParseOptions, parseRunbook, type Runbook } from '../runbook/index.js';
+import type { ParseOptions, Runbook } from '../runbook/index.js';
+
+/** How long one runbook may take to parse before it is given up (a 1 MB runbook takes ~2–8 s). */
+export const DEFAULT_PARSE_TIME_LIMIT_MS = 20_000;
+/**
+ * The worker's heap limit. A 1 MB runbook needs about 150 MB; a 2 MiB line of emphasis markers or
+ * blanks, which micromark resolves in quadratic time and memory, needed 940 MB before this limit.
+ */
+export const PARSE_MEMORY_LIMIT_MB = 512;
 
 /** A job sent to the worker. */
 export interface ParseRequest {
@@ -29,7 +38,18 @@ export type ParseReply =
 export type ParseOutcome =
   | { ok: true; runbook: Runbook }
   | { ok: false; reason: 'too_slow'; limitMs: number }
+  | { ok: false; reason: 'too_big'; limitMb: number }
   | { ok: false; reason: 'failed'; message: string };
+
+/** Why a runbook was given up, for its author: the time or memory limit, and what to do. */
+export function describeParseFailure(name: string, outcome: Exclude<ParseOutcome, { ok: true }>): string {
+  if (outcome.reason === 'failed') return `\`${name}\` cannot be read: ${outcome.message}`;
+  const over =
+    outcome.reason === 'too_slow'
+      ? `parsing it took longer than ${Math.round(outcome.limitMs / 100) / 10} s`
+      : `parsing it needed more than ${outcome.limitMb} MB of memory`;
+  return `\`${name}\` is too big to read: ${over}, so the bot stopped. Split it into smaller runbooks.`;
+}
 
 interface Job {
   request: ParseRequest;
@@ -46,7 +66,12 @@ export function findWorkerFile(): string | null {
 }
 
 /** Creates the parser: one worker, one job at a time, each held to `timeLimitMs` once it starts. */
-export function createRunbookParser(options: { timeLimitMs: number; workerFile?: string | null }) {
+export function createRunbookParser(options: {
+  timeLimitMs: number;
+  workerFile?: string | null;
+  memoryLimitMb?: number;
+}) {
+  const memoryLimitMb = options.memoryLimitMb ?? PARSE_MEMORY_LIMIT_MB;
   const file = options.workerFile === undefined ? findWorkerFile() : options.workerFile;
   const queue: Job[] = [];
   let worker: Worker | null = null;
@@ -54,7 +79,10 @@ export function createRunbookParser(options: { timeLimitMs: number; workerFile?:
   let nextId = 1;
 
   function spawn(path: string): Worker {
-    const w = new Worker(path);
+    // The young generation is part of the limit too: without it a parse may hold ~64 MB more.
+    const w = new Worker(path, {
+      resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb, maxYoungGenerationSizeMb: 32 },
+    });
     w.on('message', (reply: ParseReply) => {
       if (!current || reply.id !== current.job.request.id) return;
       finish(
@@ -65,7 +93,12 @@ export function createRunbookParser(options: { timeLimitMs: number; workerFile?:
     });
     w.on('error', (err) => {
       if (worker === w) worker = null;
-      finish({ ok: false, reason: 'failed', message: err.message });
+      const outOfMemory = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      finish(
+        outOfMemory
+          ? { ok: false, reason: 'too_big', limitMb: memoryLimitMb }
+          : { ok: false, reason: 'failed', message: err.message },
+      );
     });
     w.on('exit', (code) => {
       if (worker !== w) return; // terminated on purpose
@@ -102,7 +135,9 @@ export function createRunbookParser(options: { timeLimitMs: number; workerFile?:
     worker.postMessage(job.request);
   }
 
-  function parseHere(request: ParseRequest): ParseOutcome {
+  async function parseHere(request: ParseRequest): Promise<ParseOutcome> {
+    // Loaded here, not at the top: with a worker, this thread never needs the parser.
+    const { parseRunbook } = await import('../runbook/index.js');
     const started = performance.now();
     try {
       const runbook = parseRunbook(request.text, request.options);
@@ -118,7 +153,7 @@ export function createRunbookParser(options: { timeLimitMs: number; workerFile?:
     mode: file ? ('worker' as const) : ('in-thread' as const),
     parse(text: string, parseOptions: ParseOptions = {}): Promise<ParseOutcome> {
       const request: ParseRequest = { id: nextId++, text, options: parseOptions };
-      if (!file) return Promise.resolve(parseHere(request));
+      if (!file) return parseHere(request);
       return new Promise((resolve) => {
         queue.push({ request, resolve });
         pump();

@@ -6,7 +6,13 @@ import { basename, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import type { Runbook } from '../runbook/index.js';
 import { listRunbookFiles, readRunbookFile } from '../runbook-files/read-runbook-file.js';
-import { createRunbookParser, type ParseOutcome, type RunbookParser } from './parse-off-thread.js';
+import {
+  createRunbookParser,
+  DEFAULT_PARSE_TIME_LIMIT_MS,
+  describeParseFailure,
+  type ParseOutcome,
+  type RunbookParser,
+} from './parse-off-thread.js';
 
 const run = promisify(execFile);
 
@@ -30,8 +36,7 @@ export type CatalogProblem =
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-/** How long one runbook may take to parse before the bot gives up on it (a 1 MB runbook takes ~2–8 s). */
-export const DEFAULT_PARSE_TIME_LIMIT_MS = 20_000;
+export { DEFAULT_PARSE_TIME_LIMIT_MS };
 
 /** Options of the catalog. */
 export interface CatalogOptions {
@@ -132,14 +137,10 @@ export function createRunbookCatalog(dir: string, options: CatalogOptions = {}) 
 }
 
 function parseProblem(name: string, outcome: Exclude<ParseOutcome, { ok: true }>): CatalogProblem {
-  if (outcome.reason === 'too_slow') {
-    const seconds = Math.round(outcome.limitMs / 100) / 10;
-    return {
-      code: 'runbook.too_slow',
-      message: `\`${name}\` is too big to read: parsing it took longer than ${seconds} s, so the bot stopped. Split it into smaller runbooks.`,
-    };
-  }
-  return { code: 'runbook.unreadable', message: `\`${name}\` cannot be read: ${outcome.message}` };
+  const message = describeParseFailure(name, outcome);
+  return outcome.reason === 'failed'
+    ? { code: 'runbook.unreadable', message }
+    : { code: 'runbook.too_slow', message };
 }
 
 /** The catalog's type. */

@@ -1,8 +1,13 @@
 // `deploybot check`: lint runbooks for people (a summary and diagnostics) or for scripts (--json).
-import { stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { loadDirectory } from '../directory/load-directory.js';
-import { buildSummary, parseRunbook, type Runbook } from '../runbook/index.js';
+import {
+  createRunbookParser,
+  DEFAULT_PARSE_TIME_LIMIT_MS,
+  describeParseFailure,
+} from '../catalog/parse-off-thread.js';
+import type { Runbook } from '../runbook/index.js';
+import { buildSummary } from '../runbook/summary.js';
 import { listRunbookFiles, readRunbookFile } from '../runbook-files/read-runbook-file.js';
 
 /** Where `check` writes; injected so tests can read it. */
@@ -17,6 +22,8 @@ export interface CheckOptions {
   json: boolean;
   /** The directory file; by default `directory.yml` beside the runbooks, when there is one. */
   directory?: string;
+  /** Time limit of one runbook's parse, as the bot applies it (default DEFAULT_PARSE_TIME_LIMIT_MS). */
+  timeLimitMs?: number;
 }
 
 /** Runs `check`; returns the exit code: 0 clean, 1 a runbook has errors, 2 nothing could be checked. */
@@ -32,37 +39,80 @@ export async function runCheck(options: CheckOptions, output: Output): Promise<n
       files.length === 1 && files[0] === options.target ? dirname(options.target) : options.target,
       'directory.yml',
     );
-  const directory = await loadDirectory(directoryPath, { optional: options.directory === undefined });
+  const directory = await loadRoles(directoryPath, options.directory === undefined);
   if (!directory.ok) {
     for (const error of directory.errors) output.err(`deploybot check: ${error}`);
     return 2;
   }
-  const roles = Object.values(directory.directory.roles).map((r) => r.name);
+  const roles = directory.roles;
   // Without a directory file there is nothing to check approval roles against.
   const knownRoles = options.directory !== undefined || roles.length ? roles : undefined;
   let exit = 0;
   const jsonResults: unknown[] = [];
-  for (const path of files) {
-    const file = await readRunbookFile(path);
-    if (!file.ok) {
-      output.err(`${file.path}: ${file.problem}`);
-      exit = 2;
-      continue;
+  // The bot's own parser: a worker thread with the same time and memory limits, so a runbook the bot
+  // would refuse as too big is refused here, with the same words, instead of hanging the terminal.
+  const parser = createRunbookParser({ timeLimitMs: options.timeLimitMs ?? DEFAULT_PARSE_TIME_LIMIT_MS });
+  try {
+    for (const path of files) {
+      const runbook = await checkOne(path, parser, knownRoles, output);
+      if (!runbook) {
+        exit = 2;
+        continue;
+      }
+      if (runbook.diagnostics.some((d) => d.severity === 'error')) exit = Math.max(exit, 1);
+      if (options.json)
+        jsonResults.push(
+          files.length === 1 ? buildSummary(runbook) : { file: path, ...buildSummary(runbook) },
+        );
+      else for (const line of describe(path, runbook)) output.out(line);
     }
-    const runbook = parseRunbook(file.text, {
-      fileName: file.name,
-      ...(knownRoles ? { knownRoles } : {}),
-    });
-    if (runbook.diagnostics.some((d) => d.severity === 'error')) exit = Math.max(exit, 1);
-    if (options.json)
-      jsonResults.push(files.length === 1 ? buildSummary(runbook) : { file: path, ...buildSummary(runbook) });
-    else for (const line of describe(path, runbook)) output.out(line);
+  } finally {
+    await parser.close();
   }
   // One file prints its object, a folder an array; a file that could not be read prints nothing.
   if (options.json && (files.length > 1 || jsonResults.length)) {
     output.out(JSON.stringify(files.length === 1 ? jsonResults[0] : jsonResults, null, 2));
   }
   return exit;
+}
+
+/** Reads and parses one runbook; null (said on stderr) when it cannot be read or is too big. */
+async function checkOne(
+  path: string,
+  parser: ReturnType<typeof createRunbookParser>,
+  knownRoles: string[] | undefined,
+  output: Output,
+): Promise<Runbook | null> {
+  const file = await readRunbookFile(path);
+  if (!file.ok) {
+    output.err(`${file.path}: ${file.problem}`);
+    return null;
+  }
+  const outcome = await parser.parse(file.text, {
+    fileName: file.name,
+    ...(knownRoles ? { knownRoles } : {}),
+  });
+  if (outcome.ok) return outcome.runbook;
+  output.err(`${path}: ${describeParseFailure(file.name, outcome)}`);
+  return null;
+}
+
+/** The role names of the directory file; with no file where one is optional, none (and YAML and zod stay unloaded). */
+async function loadRoles(
+  path: string,
+  optional: boolean,
+): Promise<{ ok: true; roles: string[] } | { ok: false; errors: string[] }> {
+  if (
+    optional &&
+    !(await access(path).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return { ok: true, roles: [] };
+  const { loadDirectory } = await import('../directory/load-directory.js');
+  const loaded = await loadDirectory(path, { optional });
+  return loaded.ok ? { ok: true, roles: Object.values(loaded.directory.roles).map((r) => r.name) } : loaded;
 }
 
 async function resolveTargets(target: string): Promise<string[] | string> {

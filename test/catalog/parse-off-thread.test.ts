@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SHAPES } from '../../bench/shapes.js';
-import { createRunbookParser, findWorkerFile } from '../../src/catalog/parse-off-thread.js';
+import {
+  createRunbookParser,
+  describeParseFailure,
+  findWorkerFile,
+} from '../../src/catalog/parse-off-thread.js';
 import { createRunbookCatalog } from '../../src/catalog/runbook-catalog.js';
 
 const SMALL = '# Small\n\n## Deploy\n\n- [ ] Ship\n\n## Rollback\n\n1. Revert\n';
@@ -52,6 +56,19 @@ describe('parsing off the event loop', () => {
     cleanups.push(() => roomy.close());
     const small = await roomy.load('small');
     expect(small.ok && small.entry.runbook.steps).toHaveLength(2);
+  });
+
+  it("answers a runbook over the worker's memory limit as too big, and still parses the next one", async () => {
+    const parser = createRunbookParser({ timeLimitMs: 60_000, memoryLimitMb: 16 });
+    cleanups.push(() => parser.close());
+    const outcome = await parser.parse(big());
+    expect(outcome).toEqual({ ok: false, reason: 'too_big', limitMb: 16 });
+    if (outcome.ok) return;
+    expect(describeParseFailure('big', outcome)).toBe(
+      '`big` is too big to read: parsing it needed more than 16 MB of memory, so the bot stopped. Split it into smaller runbooks.',
+    );
+    const small = await parser.parse(SMALL);
+    expect(small.ok && small.runbook.steps).toHaveLength(2);
   });
 
   it('keeps answering timers on this thread while a 1 MB runbook parses', async () => {

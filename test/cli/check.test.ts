@@ -259,6 +259,36 @@ describe('deploybot check on what is not a runbook', () => {
     expectOneClearError(deploybot('check', name), name, /MiB|too large|limit/i);
   });
 
+  it('a runbook over the time limit: the "too big" answer of the bot on stderr, exit 2', () => {
+    const name = file('slow.md', CLEAN);
+    const result = deploybot('check', '--time-limit', '0.001', name);
+    expectOneClearError(result, name, /is too big to read: parsing it took longer than 0 s/);
+  });
+
+  it('a 2 MiB line of emphasis markers: "too big" within the time limit, the worker held to its memory', () => {
+    const M = 2 * 1024 * 1024;
+    const name = file(
+      'one-line.md',
+      `# One line\n\n## Deploy\n\n- [ ] go\n\n${'*a '.repeat(M / 3).slice(0, M - 64)}\n`,
+    );
+    const started = performance.now();
+    const result = deploybot('check', '--time-limit', '20', name);
+    expect(performance.now() - started).toBeLessThan(25_000);
+    expectOneClearError(
+      result,
+      name,
+      /is too big to read: parsing it (?:took longer than 20 s|needed more than 512 MB)/,
+    );
+  }, 30_000);
+
+  it('--time-limit takes seconds above 0: anything else is a usage error', () => {
+    for (const flag of [['--time-limit', '0'], ['--time-limit=-1'], ['--time-limit', 'soon']]) {
+      const result = deploybot('check', ...flag, 'a.md');
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/--time-limit takes a number of seconds/);
+    }
+  });
+
   it('no target, or two: usage on stderr, exit 2, no stack trace', () => {
     for (const args of [['check'], ['check', 'a.md', 'b.md']]) {
       const result = deploybot(...args);
