@@ -315,3 +315,28 @@ describe('approvals: unmapped roles', () => {
     expect(diagnosticsOf(parse(source, { knownRoles: [] }), 'runbook.approval_unmapped')).toHaveLength(2);
   });
 });
+
+describe('approvals: a sign-off line with several blanks, and record lines (issue 20)', () => {
+  it('reads a line with several blanks as one slot named by the text before its first blank', () => {
+    const summary = summarize(
+      inPhase(
+        '- QA Lead: __________ Signature: __________',
+        '- Product Lead: ____ Date: ____',
+        '- Engineering Manager: ____ Signature: ____ Date: ____ Time: ____',
+      ),
+    );
+    expect(summary.approvals).toEqual(['QA Lead', 'Product Lead', 'Engineering Manager']);
+  });
+
+  it('never makes a record line a slot, in a sign-off section or not', () => {
+    const lines = ['**Launch Completed at**: ____', '', '**Deployed By**: ____', '', 'Started at: ____'];
+    expect(summarize(inPhase(...lines)).approvals).toEqual([]);
+    expect(summarize(inPhase('## Sign-off', '', ...lines)).approvals).toEqual([]);
+  });
+
+  it('keeps slots that name an approval next to record lines', () => {
+    expect(
+      summarize(inPhase('## Sign-off', '', 'Deployed by: ____', '', 'Approved by: ____')).approvals,
+    ).toEqual(['Approved by']);
+  });
+});
