@@ -9,6 +9,7 @@ import {
   ROLE_WORDS,
   readReach,
   tidy,
+  unbracket,
   withReach,
 } from './contacts.js';
 import type { Contact } from './model.js';
@@ -68,7 +69,7 @@ function nameAfterRole(text: string): string | undefined {
 }
 
 function strip(text: string): string {
-  return text.replace(MASKED, ' ').replace(/\[[^\]]*\]/g, ' ');
+  return unbracket(text.replace(MASKED, ' '));
 }
 
 /** Who a "Left: right" or "Left — right" entry names, given its left label. */

@@ -88,7 +88,27 @@ const TRAILING = new Set([' ', ',', ';', ':', '|', '/', '–', '—', '(', '-'])
 
 /** True for empty text and for `TBD`, `N/A`, `____`, `[contact-info]` and the like. */
 export function isPlaceholder(text: string): boolean {
-  return text.trim() === '' || PLACEHOLDER.test(text);
+  if (text.trim() === '') return true;
+  if (!PLACEHOLDER.test(text)) return false;
+  // Brackets around a real handle, email or phone ("[@oncall]", "<ops@example.com>") are style.
+  const bracketed = BRACKETED.exec(text);
+  return !(bracketed && hasReach(bracketed[1] ?? ''));
+}
+
+const BRACKETED = /^\s*[[<{]([^\]>}]*)[\]>}]\s*$/;
+
+/** True when the text holds a way to reach someone: a handle, an email or a phone number. */
+export function hasReach(text: string): boolean {
+  return isReachable(withReach({}, readReach(text)));
+}
+
+/**
+ * Takes brackets out of contact text: around a way to reach they are style and only the brackets
+ * go ("[Slack: @oncall]" → "Slack: @oncall"); around anything else ("[contact-info]", "[name]",
+ * "[TBD]") they mark a placeholder, which goes whole.
+ */
+export function unbracket(text: string): string {
+  return text.replace(/\[([^\]]*)\]/g, (_whole, inner: string) => (hasReach(inner) ? ` ${inner} ` : ' '));
 }
 
 /** The contact made of who someone is and how to reach them. */
@@ -108,6 +128,8 @@ export type ColumnKind = 'role' | 'name' | 'phone' | 'email' | 'handle' | 'any' 
 /** Reads a contact table header cell. */
 export function columnKind(header: string): ColumnKind {
   const h = header.toLowerCase();
+  // "Method", "Channel", "Contact via": how to reach, never who ("PagerDuty", "Phone" are not people).
+  if (/method|channel|medium|\bvia\b|\bhow\b/.test(h)) return 'any';
   if (/name|person|who|owner|engineer/.test(h)) return 'name';
   if (/role|title|position|function|team|responsib|area|service|escalation|level|tier/.test(h)) return 'role';
   if (/phone|mobile|cell|tel|pager/.test(h)) return 'phone';
@@ -130,7 +152,8 @@ export function readContactRow(cells: string[], kinds: ColumnKind[]): Omit<Conta
     if (kind === 'role' || kind === 'name') {
       const found = readReach(cell);
       const text = tidy(found.rest);
-      if (text && !isPlaceholder(text) && !who[kind]) who[kind] = text;
+      // A level or an order ("1", "L2", "SEV1", "Tier 3") says when to reach someone, not who.
+      if (text && !isPlaceholder(text) && !LEVEL.test(text) && !who[kind]) who[kind] = text;
       mergeReach(reach, found);
     } else if (kind !== 'other' || EMAIL.test(cell) || HANDLE.test(cell)) {
       mergeReach(reach, readReach(cell));
@@ -143,6 +166,8 @@ export function readContactRow(cells: string[], kinds: ColumnKind[]): Omit<Conta
   return withReach(who, reach);
 }
 
+const LEVEL = /^(?:l|p|sev|tier|level|step)?\s*-?\s*\d+\.?$/i;
+
 /** Copies the ways to reach that `into` does not have yet. */
 export function mergeReach(into: Reach, from: Reach): void {
   if (from.phone && !into.phone) into.phone = from.phone;
@@ -153,6 +178,36 @@ export function mergeReach(into: Reach, from: Reach): void {
 /** True when the contact gives at least one way to reach them. */
 export function isReachable(contact: Omit<Contact, 'line'>): boolean {
   return Boolean(contact.phone || contact.email || contact.handle);
+}
+
+// ROLE_WORDS as whole words only: "Self-service" and "on-call-bot" are not roles.
+const WHOLE_ROLE_WORD = new RegExp(
+  `(?<![-\\w])(?:${ROLE_WORDS.source.replace(/^\\b|\\b$/g, '')})(?![-\\w])`,
+  'i',
+);
+// The names of ways to reach, which a method column or a symptom list holds: never a person or role.
+const METHOD_WORD =
+  /^(?:pagerduty|opsgenie|phone|telephone|mobile|cell|pager|sms|text|e-?mail|mail|slack|teams|zoom|whatsapp|signal|ticket|jira|call|page)$/i;
+
+/**
+ * True when an entry names a person ("Priya Nair") or a role ("Backup DBA", "Payments team"): only
+ * those are worth a diagnostic when nobody can reach them. Symptoms ("5xx above 1%"), channels
+ * ("Automated alerts to #releases"), "Self-service" and method words ("PagerDuty", "Phone") are not.
+ */
+export function namesWho(contact: Omit<Contact, 'line'>): boolean {
+  return [contact.name, contact.role].some(
+    (who) =>
+      who !== undefined &&
+      !METHOD_WORD.test(who.trim()) &&
+      !/[#%<>=\d]/.test(who) &&
+      (PERSON.test(who) || WHOLE_ROLE_WORD.test(who)),
+  );
+}
+
+/** Contacts with different roles are different contacts, even under one name; a missing role matches any. */
+export function sameRoles(a: Omit<Contact, 'line'>, b: Omit<Contact, 'line'>): boolean {
+  const fold = (s: string | undefined) => (s ?? '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return !a.role || !b.role || fold(a.role) === fold(b.role);
 }
 
 /** The key two mentions of one contact share: the name, else the role, case-folded. */

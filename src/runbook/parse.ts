@@ -1,7 +1,7 @@
 // Markdown in, Runbook out. Pure: no file system, no logger, never throws on content.
 import type { Root } from 'mdast';
 import { parseInChunks } from './chunks.js';
-import { contactKey, isReachable } from './contacts.js';
+import { contactKey, isReachable, namesWho, sameRoles } from './contacts.js';
 import { describeUnclosedFence } from './fences.js';
 import { EMPTY_FRONT_MATTER, readFrontMatter } from './front-matter.js';
 import { createIdFactory } from './ids.js';
@@ -166,11 +166,13 @@ function buildPhasesAndSteps(
 }
 
 function buildContacts(raw: readonly RawContact[], report: (d: Diagnostic) => void): Contact[] {
-  const byKey = new Map<string, Contact>();
+  const contacts: Contact[] = [];
+  // By key (name, else role); one key holds several contacts when their roles differ.
+  const byKey = new Map<string, Contact[]>();
   for (const r of raw) {
     const key = contactKey(r.contact);
     if (!isReachable(r.contact)) {
-      if (r.structured && key && !byKey.has(key)) {
+      if (r.structured && key && !byKey.has(key) && namesWho(r.contact)) {
         const who = r.contact.name ?? r.contact.role;
         report({
           severity: 'warning',
@@ -182,11 +184,17 @@ function buildContacts(raw: readonly RawContact[], report: (d: Diagnostic) => vo
       }
       continue;
     }
-    const existing = byKey.get(key || `line:${r.line}`);
-    if (existing) Object.assign(existing, { ...r.contact, ...existing });
-    else byKey.set(key || `line:${r.line}`, { ...r.contact, line: r.line });
+    const same = byKey.get(key || `line:${r.line}`) ?? [];
+    const existing = same.find((c) => sameRoles(c, r.contact));
+    if (existing) {
+      Object.assign(existing, { ...r.contact, ...existing });
+      continue;
+    }
+    const contact = { ...r.contact, line: r.line };
+    contacts.push(contact);
+    byKey.set(key || `line:${r.line}`, [...same, contact]);
   }
-  return [...byKey.values()];
+  return contacts;
 }
 
 function buildEscalationOrder(
@@ -200,6 +208,7 @@ function buildEscalationOrder(
     const resolved = list.map((entry) => ({ entry, contact: matchContact(entry, contacts) }));
     if (!resolved.some((r) => r.contact)) continue;
     for (const { entry, contact } of resolved) {
+      if (!contact && !namesWho(entry.contact)) continue;
       if (!contact) {
         report({
           severity: 'warning',

@@ -9,29 +9,69 @@ import {
 } from '../contact-items.js';
 import { columnOf, lineOf, plainText, splitLines } from '../markdown.js';
 import { pseudoHeadings } from '../sections.js';
-import type { WalkState } from './state.js';
+import type { PendingWho, WalkState } from './state.js';
 import type { RawContact } from './types.js';
 
-/** "### Jane Roe" or "**Platform on-call**" and then "- Phone: …", "- Slack: @…": one contact. */
-export function addContactGroup(state: WalkState, who: string, list: List, at: Nodes): boolean {
+// A bold label about the ways to reach, never a person: "Contact Methods", "Contact details", "How to reach".
+const REACH_LABEL =
+  /^(?:(?:primary\s+|preferred\s+)?contact(?:\s+(?:methods?|info(?:rmation)?|details|channels?|options?))?|how\s+to\s+reach(?:\s+them)?|ways?\s+to\s+reach|reach(?:\s+via)?|methods?|channels?|details|info)$/i;
+
+/**
+ * "### Jane Roe" or "**Platform on-call**" and then "- Phone: …", "- Slack: @…": one contact. A bold
+ * label right under a heading names the person unless it only says how to reach (REACH_LABEL), or is
+ * shared by several headings (settled at the end of the walk, see settleSharedLabels).
+ */
+export function addContactGroup(state: WalkState, who: PendingWho, list: List): boolean {
   const bullets = list.children.map(itemText);
   if (!bullets.length || !bullets.every(isMethodBullet)) return false;
-  const contact = readContactGroup(who, bullets);
-  state.result.contacts.push({
-    contact,
-    text: who,
+  const read = (text: string, at: Nodes): RawContact => ({
+    contact: readContactGroup(text, bullets),
+    text,
     line: lineOf(at),
     column: columnOf(at),
     structured: true,
   });
+  const { heading } = who;
+  if (heading && REACH_LABEL.test(who.text.trim())) {
+    state.result.contacts.push(read(heading.text, heading.node));
+    return true;
+  }
+  const raw = read(who.text, who.node);
+  state.result.contacts.push(raw);
+  if (heading) {
+    state.labelled.push({ raw, label: foldLabel(who.text), underHeading: read(heading.text, heading.node) });
+  }
   return true;
 }
 
+/** One bold label under several headings is a label: each heading is then the person or role. */
+export function settleSharedLabels(state: WalkState): void {
+  const headingsOf = new Map<string, Set<string>>();
+  for (const { label, underHeading } of state.labelled) {
+    const set = headingsOf.get(label) ?? new Set();
+    set.add(foldLabel(underHeading.text));
+    headingsOf.set(label, set);
+  }
+  for (const { raw, label, underHeading } of state.labelled) {
+    if ((headingsOf.get(label)?.size ?? 0) > 1) Object.assign(raw, underHeading);
+  }
+}
+
+function foldLabel(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
 /** A paragraph that is one bold line ("**Platform on-call:**"): who the next list may reach. */
-export function boldLine(state: WalkState, paragraph: Paragraph): { text: string; node: Nodes } | null {
+export function boldLine(
+  state: WalkState,
+  paragraph: Paragraph,
+  before: PendingWho | null,
+): PendingWho | null {
   const titles = splitLines(paragraph.children).length === 1 ? pseudoHeadings(state.source, paragraph) : [];
   const text = titles.length === 1 ? plainText(paragraph.children).replace(/\s*:\s*$/, '') : '';
-  return text ? { text, node: paragraph } : null;
+  if (!text) return null;
+  const heading = before?.node.type === 'heading' ? { text: before.text, node: before.node } : undefined;
+  return heading ? { text, node: paragraph, heading } : { text, node: paragraph };
 }
 
 /**

@@ -5,7 +5,7 @@ import { childrenOf, lineOf, plainText } from '../markdown.js';
 import { headingText, pseudoHeadings } from '../sections.js';
 import { addBlanks } from './approvals.js';
 import { visitCode } from './code.js';
-import { addContactGroup, boldLine } from './contacts.js';
+import { addContactGroup, boldLine, settleSharedLabels } from './contacts.js';
 import { visitItem } from './items.js';
 import { type Context, createWalkState, openSection, type Visit, type WalkState } from './state.js';
 import { visitTable } from './tables.js';
@@ -18,6 +18,7 @@ export function walkRunbook(source: string, root: Root, title: Heading | null, p
   const state = createWalkState(source, root, title, pseudo);
   const ctx: Context = { inQuote: false, step: null, blanksClaimed: false, root: true };
   visitAll(state, childVisits(root.children, ctx));
+  settleSharedLabels(state);
   return state.result;
 }
 
@@ -43,13 +44,13 @@ function visit(state: WalkState, { node, ctx, siblings, index }: Visit): Visit[]
         for (const text of pseudoHeadings(state.source, node)) openSection(state, text, 2, lineOf(node));
       }
       if (!ctx.blanksClaimed) addBlanks(state, plainText(node.children, { dropInlineCode: true }), node);
-      if (state.flags.contacts) state.pendingWho = boldLine(state, node);
+      if (state.flags.contacts) state.pendingWho = boldLine(state, node, who);
       return [];
     case 'table':
       visitTable(state, node, ctx);
       return [];
     case 'list':
-      if (who && state.flags.contacts && addContactGroup(state, who.text, node, who.node)) return [];
+      if (who && state.flags.contacts && addContactGroup(state, who, node)) return [];
       return childVisits(node.children, ctx);
     case 'listItem':
       return visitItem(state, node, ctx);

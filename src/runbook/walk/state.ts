@@ -3,7 +3,7 @@
 import type { Heading, List, ListItem, Nodes, Root, RootContent } from 'mdast';
 import { childrenOf, createLineIndex, pushReversed } from '../markdown.js';
 import { flagsOf, mergeFlags, NO_FLAGS, type SectionFlags } from '../sections.js';
-import type { RawStep, WalkResult } from './types.js';
+import type { RawContact, RawStep, WalkResult } from './types.js';
 
 /** Where a node sits: what encloses it decides what it can be. */
 export interface Context {
@@ -20,6 +20,21 @@ export interface Visit {
   ctx: Context;
   siblings: readonly RootContent[];
   index: number;
+}
+
+/** A heading or bold line that names who the next list of ways to reach is for. */
+export interface PendingWho {
+  text: string;
+  node: Nodes;
+  /** For a bold line right under a heading: that heading, which may be the person instead. */
+  heading?: { text: string; node: Nodes };
+}
+
+/** A contact named by a bold label under a heading, and the contact the heading would name. */
+export interface LabelledContact {
+  raw: RawContact;
+  label: string;
+  underHeading: RawContact;
 }
 
 /** The state of one walk. */
@@ -39,7 +54,9 @@ export interface WalkState {
   readonly listOfItem: Map<ListItem, List>;
   readonly lineAt: (offset: number) => number;
   /** In a contact section: the heading or bold line just before, which a list of ways to reach may follow. */
-  pendingWho: { text: string; node: Nodes } | null;
+  pendingWho: PendingWho | null;
+  /** Contacts read from a bold label right under a heading: the label may be shared (see contacts.ts). */
+  readonly labelled: LabelledContact[];
   /** Steps outside rollback so far (counted as steps are added: filtering per approval was quadratic). */
   nonRollback: number;
   /** The list the last escalation entry came from: a new list starts a new escalation order. */
@@ -64,6 +81,7 @@ export function createWalkState(
     listOfItem: indexLists(root),
     lineAt: createLineIndex(source),
     pendingWho: null,
+    labelled: [],
     nonRollback: 0,
     lastEscalationList: undefined,
   };

@@ -279,3 +279,62 @@ describe('contacts: duplicates merge', () => {
 function buildContacts(runbook: ReturnType<typeof parse>) {
   return runbook.contacts.map(({ line: _line, ...rest }) => rest);
 }
+
+describe('contacts: shared labels, bracketed handles, and who is worth a diagnostic (issue 20)', () => {
+  const contacts = (...lines: string[]) =>
+    parse(md('# Release', '', '## Deploy', '- [ ] Ship', '', '## Contacts', '', ...lines));
+
+  it('reads a bold label shared under per-person headings as a label: the heading is the person', () => {
+    const runbook = contacts(
+      '### Technical Lead',
+      '**Contact Methods:**',
+      '- Slack: @tech-lead',
+      '- Email: tl@example.com',
+      '',
+      '### Product Manager',
+      '**Contact Methods:**',
+      '- Slack: @pm',
+      '- Email: pm@example.com',
+    );
+    expect(runbook.contacts.map((c) => [c.role, c.handle])).toEqual([
+      ['Technical Lead', '@tech-lead'],
+      ['Product Manager', '@pm'],
+    ]);
+  });
+
+  it('reads a handle in brackets as a handle, and placeholder words in brackets as nobody', () => {
+    const runbook = contacts(
+      '- **On-call Engineer**: [Slack: @oncall-engineer]',
+      '- **DBA**: [contact-info]',
+    );
+    expect(runbook.contacts.map((c) => [c.role, c.handle])).toEqual([
+      ['On-call Engineer', '@oncall-engineer'],
+    ]);
+    expect(diagnosticsOf(runbook, 'runbook.contact_unreachable').map((d) => d.message)).toEqual([
+      'contact "DBA" has no phone, email or Slack handle, so nobody can reach them',
+    ]);
+  });
+
+  it('says nothing about symptoms, channels, self-service or method words', () => {
+    const runbook = parse(
+      md(
+        '# Release',
+        '## Deploy',
+        '- [ ] Ship',
+        '## Escalation',
+        '1. 5xx above 1%',
+        '2. Automated alerts to #releases',
+        '3. Self-service',
+        '4. SRE on-call: @sre',
+        '',
+        '| Step | Escalation method |',
+        '|---|---|',
+        '| 1 | PagerDuty |',
+        '| 2 | Phone |',
+        '| 3 | Email |',
+      ),
+    );
+    expect(diagnosticsOf(runbook, 'runbook.contact_unreachable')).toEqual([]);
+    expect(diagnosticsOf(runbook, 'runbook.escalation_unknown')).toEqual([]);
+  });
+});
