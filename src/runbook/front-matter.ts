@@ -1,35 +1,54 @@
 // The YAML front matter: optional settings a runbook author can give.
-import { parseDocument } from 'yaml';
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type * as Zod from 'zod';
 import type { FrontMatter } from './model.js';
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
-const quorum = z.union([
-  z.number().int().min(1),
-  z.object({ required: z.number().int().min(1) }).transform((o) => o.required),
-]);
-// Whole minutes, as the escalation's timeout is stored.
-const wholeMinutes = z
-  .number({ error: 'must be a whole number of minutes from 1 to 1440' })
-  .int({ error: 'must be a whole number of minutes from 1 to 1440' })
-  .min(1, { error: 'must be a whole number of minutes from 1 to 1440' })
-  .max(1440, { error: 'must be a whole number of minutes from 1 to 1440' });
-const schema = z
-  .object({
-    title: z.string().optional(),
-    environment: z.string().optional(),
-    params: z.record(z.string(), scalar.nullable()).optional(),
-    parameters: z.record(z.string(), scalar.nullable()).optional(),
-    approvals: z.record(z.string(), quorum).optional(),
-    escalation: z
-      .object({
-        timeout_minutes: wholeMinutes.optional(),
-        timeoutMinutes: wholeMinutes.optional(),
-      })
-      .loose()
-      .optional(),
-  })
-  .loose();
+// YAML and zod are loaded the first time a runbook has front matter, not with the parser: together
+// they cost ~190 ms of CPU to load, more than micromark, and most runbooks have none (`deploybot
+// check` of a one-step runbook spent them for nothing). Loading a library is not I/O the parser does.
+let loaded: { parseDocument: typeof Yaml.parseDocument; schema: ReturnType<typeof buildSchema> } | null =
+  null;
+
+function load(): NonNullable<typeof loaded> {
+  if (!loaded) {
+    const require = createRequire(import.meta.url);
+    const { parseDocument } = require('yaml') as typeof Yaml;
+    const { z } = require('zod') as typeof Zod;
+    loaded = { parseDocument, schema: buildSchema(z) };
+  }
+  return loaded;
+}
+
+function buildSchema(z: typeof Zod.z) {
+  const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+  const quorum = z.union([
+    z.number().int().min(1),
+    z.object({ required: z.number().int().min(1) }).transform((o) => o.required),
+  ]);
+  // Whole minutes, as the escalation's timeout is stored.
+  const wholeMinutes = z
+    .number({ error: 'must be a whole number of minutes from 1 to 1440' })
+    .int({ error: 'must be a whole number of minutes from 1 to 1440' })
+    .min(1, { error: 'must be a whole number of minutes from 1 to 1440' })
+    .max(1440, { error: 'must be a whole number of minutes from 1 to 1440' });
+  return z
+    .object({
+      title: z.string().optional(),
+      environment: z.string().optional(),
+      params: z.record(z.string(), scalar.nullable()).optional(),
+      parameters: z.record(z.string(), scalar.nullable()).optional(),
+      approvals: z.record(z.string(), quorum).optional(),
+      escalation: z
+        .object({
+          timeout_minutes: wholeMinutes.optional(),
+          timeoutMinutes: wholeMinutes.optional(),
+        })
+        .loose()
+        .optional(),
+    })
+    .loose();
+}
 
 /** An empty front matter, for runbooks that have none. */
 export const EMPTY_FRONT_MATTER: FrontMatter = {
@@ -44,6 +63,7 @@ export const EMPTY_FRONT_MATTER: FrontMatter = {
 export function readFrontMatter(yaml: string): { frontMatter: FrontMatter; problems: string[] } {
   // parseDocument reports problems on the document instead of printing Node warnings: the parser
   // is pure and says what is wrong as diagnostics.
+  const { parseDocument, schema } = load();
   const doc = parseDocument(yaml, { prettyErrors: false, uniqueKeys: true, logLevel: 'silent' });
   if (doc.errors.length) {
     return {
