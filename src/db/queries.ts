@@ -2,7 +2,13 @@
 import { and, desc, eq, inArray, like, or, sql } from 'drizzle-orm';
 import { ACTIVE_STATUSES } from '../runs/index.js';
 import type { Database } from './client.js';
-import { runSlackStopsTable, runStepsTable, runsTable, slackMessagesTable } from './schema.js';
+import {
+  approvalsTable,
+  runSlackStopsTable,
+  runStepsTable,
+  runsTable,
+  slackMessagesTable,
+} from './schema.js';
 
 /** A run as lists show it. */
 export interface RunListing {
@@ -15,8 +21,6 @@ export interface RunListing {
   startedAt: string;
   finishedAt: string | null;
   parentTs: string | null;
-  done: number;
-  total: number;
 }
 
 /** Creates the queries. */
@@ -35,8 +39,6 @@ export function createRunQueries(db: Database) {
         parentTs: sql<
           string | null
         >`(select ${slackMessagesTable.ts} from ${slackMessagesTable} where ${slackMessagesTable.runId} = ${runsTable.id} and ${slackMessagesTable.kind} = 'parent' limit 1)`,
-        done: sql<number>`(select count(*)::int from ${runStepsTable} where ${runStepsTable.runId} = ${runsTable.id} and ${runStepsTable.status} in ('done', 'skipped'))`,
-        total: sql<number>`(select count(*)::int from ${runStepsTable} where ${runStepsTable.runId} = ${runsTable.id})`,
       })
       .from(runsTable);
 
@@ -84,12 +86,15 @@ export function createRunQueries(db: Database) {
         );
       return Number(row?.n ?? 0);
     },
+    /** The runs a person started, owns, approved or did a step of (their App Home). */
     forUser: (userId: string, limit = 10) =>
       listing()
         .where(
           or(
             eq(runsTable.starterId, userId),
             sql`exists (select 1 from ${runStepsTable} where ${runStepsTable.runId} = ${runsTable.id} and ${runStepsTable.by} = ${userId})`,
+            sql`exists (select 1 from ${approvalsTable} where ${approvalsTable.runId} = ${runsTable.id} and ${approvalsTable.approverId} = ${userId})`,
+            sql`exists (select 1 from jsonb_each(${runsTable.owners}) o where o.value->>'userId' = ${userId})`,
           ),
         )
         .orderBy(desc(runsTable.startedAt))

@@ -1,6 +1,6 @@
 // The report's own sections around the annotated runbook: the run at a glance and the escalation.
 // Pure: each returns Markdown lines.
-import type { RunState, RunStatus } from '../runs/index.js';
+import { progressOf, type RunState, type RunStatus } from '../runs/index.js';
 import type { ReportFacts, RunReportInput } from './report-facts.js';
 import { formatSpan, formatWhen, inlineCode, oneLine, plural, reasonOf, who } from './report-format.js';
 import { ownerLines } from './report-owners.js';
@@ -60,6 +60,13 @@ function resultOf(state: RunState): string {
   return `${RESULT[state.status]}${by}`;
 }
 
+/** "8 of 17 steps done, rollback 2 of 4": the count every surface shows (`progressOf`). */
+function progressLine(facts: ReportFacts): string {
+  const { forward, rollback, mode } = progressOf(facts.input.runbook, facts.input.state);
+  const back = mode === 'rollback' ? `, rollback ${rollback.done} of ${rollback.total}` : '';
+  return `- **Progress:** ${forward.done} of ${plural(forward.total, 'step')} done${back}`;
+}
+
 /** How many steps ended how, and what was left undone. */
 function stepLines(facts: ReportFacts): string[] {
   const { runbook, state } = facts.input;
@@ -77,7 +84,7 @@ function stepLines(facts: ReportFacts): string[] {
   const counts = Object.entries(count)
     .filter(([, n]) => n > 0)
     .map(([label, n]) => `${n} ${label}`);
-  const lines = [`- **Steps:** ${counts.join(', ') || 'none'}`];
+  const lines = [progressLine(facts), `- **Steps:** ${counts.join(', ') || 'none'}`];
   const first = left[0];
   if (first) {
     const phase = runbook.phases[first.phaseIndex]?.title;

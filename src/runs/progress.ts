@@ -96,8 +96,83 @@ export function hasRunningWait(runbook: Runbook, state: RunState, now: Date): bo
   });
 }
 
-/** Steps done or skipped, out of the steps of the run's mode. */
-export function progressOf(runbook: Runbook, state: RunState): { done: number; total: number } {
-  const steps = stepsInMode(runbook, state);
-  return { done: steps.filter((s) => isResolved(state.steps[s.id]?.status)).length, total: steps.length };
+/** Steps resolved (done, skipped or not needed) out of a set of steps. */
+export interface StepCount {
+  done: number;
+  total: number;
+}
+
+/** The current phase as people count phases: among the phases with steps of the run's mode. */
+export interface PhaseProgress {
+  /** Index in `Runbook.phases`. */
+  index: number;
+  /** 1-based number among the phases with steps of the same kind (forward or rollback). */
+  number: number;
+  /** How many such phases there are. */
+  count: number;
+  rollback: boolean;
+}
+
+/**
+ * How far a run is: the one definition every surface shows. Every step counts, nested ones
+ * included; forward and rollback steps are counted apart, and `mode` says which the run works on.
+ */
+export interface RunProgress {
+  mode: 'forward' | 'rollback';
+  forward: StepCount;
+  rollback: StepCount;
+  /** The phase whose steps are open now, or null when none is (the run ended, or all resolved). */
+  phase: PhaseProgress | null;
+}
+
+/** How many steps a runbook has: forward and rollback apart (what `/deploy list` shows). */
+export function stepTotalsOf(runbook: Runbook): { forward: number; rollback: number } {
+  const rollback = runbook.steps.filter((s) => s.rollback).length;
+  return { forward: runbook.steps.length - rollback, rollback };
+}
+
+/** The steps of a phase resolved, out of its steps. */
+export function phaseCountOf(runbook: Runbook, state: RunState, phaseIndex: number): StepCount {
+  const ids = runbook.phases[phaseIndex]?.stepIds ?? [];
+  return { done: ids.filter((id) => isResolved(state.steps[id]?.status)).length, total: ids.length };
+}
+
+/** "Phase 2 of 4" numbering: the place of a phase among the phases with steps of its kind. */
+export function phaseNumberOf(runbook: Runbook, phaseIndex: number): PhaseProgress | null {
+  const phase = runbook.phases[phaseIndex];
+  if (!phase) return null;
+  const same = runbook.phases
+    .map((p, i) => ({ p, i }))
+    .filter(({ p }) => p.rollback === phase.rollback && p.stepIds.length > 0);
+  const n = same.findIndex(({ i }) => i === phaseIndex);
+  if (n < 0) return null;
+  return { index: phaseIndex, number: n + 1, count: same.length, rollback: phase.rollback };
+}
+
+/** The run's progress (see RunProgress). */
+export function progressOf(runbook: Runbook, state: RunState): RunProgress {
+  const count = (rollback: boolean): StepCount => {
+    const steps = runbook.steps.filter((s) => s.rollback === rollback);
+    return { done: steps.filter((s) => isResolved(state.steps[s.id]?.status)).length, total: steps.length };
+  };
+  const ended = state.finishedAt !== null;
+  const current = ended ? null : currentPhaseIndex(runbook, state);
+  return {
+    mode: isRollingBack(state) ? 'rollback' : 'forward',
+    forward: count(false),
+    rollback: count(true),
+    phase: current === null ? null : phaseNumberOf(runbook, current),
+  };
+}
+
+/** The steps of the run's mode, resolved out of all (what a run works towards now). */
+export function modeCountOf(progress: RunProgress): StepCount {
+  return progress.mode === 'rollback' ? progress.rollback : progress.forward;
+}
+
+/** Everyone whose App Home lists the run: its starter, its owners and its approvers. */
+export function homeAudienceOf(state: RunState): string[] {
+  const owners = Object.values(state.owners ?? {}).flatMap((o) => (o.userId ? [o.userId] : []));
+  const approvers = Object.values(state.approvals).flatMap((list) => list.map((s) => s.userId));
+  return [...new Set([state.starterId, ...owners, ...approvers])];
 }

@@ -148,7 +148,9 @@ describe('the run report', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]?.body).toMatchObject({ response_type: 'ephemeral' });
     const text = String(replies[0]?.body.text);
-    expect(text).toMatch(new RegExp(`^• \`${runId}\` k8s-service-rollout in production: aborted`));
+    expect(text).toMatch(
+      new RegExp(`^• \`${runId}\` k8s-service-rollout in production: Aborted · 1 of 17 steps done,`),
+    );
     expect(text).toContain('```\n---\ntitle: Kubernetes service rollout (canary)');
     expect(text).toContain('- **Started:** by @U0ALICE at ');
     expect(text).toContain('⛔ aborted by @U0ALICE at ');

@@ -59,7 +59,7 @@ describe('safety of the thread', () => {
       const winner = /<@(U0\w+)>/.exec(answers[0] ?? '')?.[1];
       expect(answers.every((a) => a.includes(`<@${winner}>`))).toBe(true);
       const status = await h.command('status', 'U0ALICE');
-      expect(status.replies[0]?.body.text).toMatch(/ 1\/21 steps/);
+      expect(status.replies[0]?.body.text).toMatch(/ · 1 of 17 steps done,/);
     });
 
     it('forged, stale and unsigned requests get 401 and change nothing', async () => {
@@ -90,7 +90,7 @@ describe('safety of the thread', () => {
       ]);
       expect(h.slack.calls.length).toBe(before);
       const status = await h.command('status', 'U0ALICE');
-      expect(status.replies[0]?.body.text).toMatch(/ 0\/21 steps/);
+      expect(status.replies[0]?.body.text).toMatch(/ · 0 of 17 steps done,/);
     });
 
     it('a 429 storm and 500s from Slack: the final messages are right and no click is lost', async () => {
@@ -109,7 +109,7 @@ describe('safety of the thread', () => {
       for (const step of done.slice(0, 3)) expect(remaining).not.toContain(step.value);
       expect(h.slack.callsTo('chat.update').filter((c) => c.status === 429).length).toBe(3);
       const status = await h.command('status', 'U0ALICE');
-      expect(status.replies[0]?.body.text).toMatch(/ 3\/21 steps/);
+      expect(status.replies[0]?.body.text).toMatch(/ · 3 of 17 steps done,/);
     });
 
     it('the bot killed and restarted mid-run: the next click works and the messages catch up', async () => {
@@ -133,7 +133,7 @@ describe('safety of the thread', () => {
       const { replies } = await h.click(second, 'U0BOB', { channel: phase.channel, ts: phase.ts });
       expect(replies).toEqual([]);
       const status = await h.command('status', 'U0ALICE');
-      expect(status.replies[0]?.body.text).toMatch(/ 2\/21 steps/);
+      expect(status.replies[0]?.body.text).toMatch(/ · 2 of 17 steps done,/);
     });
 
     it('answers /deploy mistakes privately: unknown runbook, path tricks, a held environment', async () => {

@@ -169,6 +169,7 @@ describe('the run report', () => {
       '- **Started:** by @U0ALICE at 2026-01-05 14:00 UTC',
       '- **Finished:** 2026-01-05 14:31 UTC, after 31 min',
       '- **Result:** ✅ completed',
+      '- **Progress:** 6 of 6 steps done',
       '- **Steps:** 6 done, 2 not needed',
     ]);
     const lines = report.split('\n');
@@ -259,6 +260,7 @@ describe('the run report', () => {
       '- **Started:** by @U0ALICE at 2026-01-05 14:00 UTC',
       '- **Finished:** 2026-01-05 14:13 UTC, after 13 min',
       '- **Result:** ⛔ aborted by @U0ALICE at 2026-01-05 14:13 UTC: “wrong window”',
+      '- **Progress:** 3 of 6 steps done',
       '- **Steps:** 3 done, 2 not needed, 3 not done',
       '- **Left undone:** 3 steps, from “Watch the canary for 10 minutes” in Deploy',
     ]);
@@ -289,6 +291,7 @@ describe('the run report', () => {
     expect(section(run.report(), 'Run').slice(6)).toEqual([
       '- **Result:** ↩️ rolled back',
       '- **Rollback:** started by @U0BOB at 2026-01-05 14:05 UTC: “5xx above 2%”',
+      '- **Progress:** 1 of 6 steps done, rollback 2 of 2',
       '- **Steps:** 3 done, 1 failed, 4 not done',
       '- **Left undone:** 4 steps, from “Deploy to canary” in Deploy',
     ]);

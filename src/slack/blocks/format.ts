@@ -1,5 +1,5 @@
-// Small pieces of text shared by the renderers: times, durations, statuses, progress bars.
-import type { RunStatus, StepStatus } from '../../runs/index.js';
+// Small pieces of text shared by the renderers: times, durations, statuses, progress.
+import type { PhaseProgress, RunProgress, RunStatus, StepStatus } from '../../runs/index.js';
 import { escapeText, mention, truncate } from '../escape.js';
 
 /** "14:02 UTC": runs last hours, so the time of day is what people read. */
@@ -58,12 +58,20 @@ export function stepEmoji(status: StepStatus, waiting: boolean): string {
   return status === 'pending' && waiting ? '⏳' : STEP_EMOJI[status];
 }
 
-/** "▰▰▰▱▱▱▱▱▱▱ 3/10": full only when everything is done. */
-export function formatProgress(done: number, total: number): string {
-  const cells = 10;
-  const filled =
-    total === 0 ? 0 : done >= total ? cells : Math.min(cells - 1, Math.floor((done / total) * cells));
-  return `${'▰'.repeat(filled)}${'▱'.repeat(cells - filled)} ${done}/${total}`;
+/**
+ * "8 of 17 steps done", and "· rollback 2 of 4" once a rollback started: the words every surface
+ * uses for `progressOf` (rollback steps are never added to forward ones).
+ */
+export function formatStepCount(progress: RunProgress): string {
+  const { forward, rollback, mode } = progress;
+  const steps = `${forward.done} of ${plural(forward.total, 'step')} done`;
+  return mode === 'rollback' ? `${steps} · rollback ${rollback.done} of ${rollback.total}` : steps;
+}
+
+/** "Phase 3 of 7 · Deploy", "Rollback phase 1 of 2 · Revert" (the title is escaped mrkdwn). */
+export function formatPhase(phase: PhaseProgress, title: string): string {
+  const words = `${phase.rollback ? 'Rollback phase' : 'Phase'} ${phase.number} of ${phase.count}`;
+  return title ? `${words} · ${title}` : words;
 }
 
 /** "3 steps", "1 step". */

@@ -1,9 +1,11 @@
-// The App Home tab: a person's active and recent runs, each with a link to its thread.
+// The App Home tab: a person's active and recent runs, each with a link to its thread. It is
+// published when a run changes status (and when the tab is opened), so an active run shows nothing
+// that changes in between; a finished run shows its final count of steps.
 import type { HomeView, KnownBlock } from '@slack/types';
-import type { RunStatus } from '../../runs/index.js';
+import type { RunProgress, RunStatus } from '../../runs/index.js';
 import { channelLink, code, link, truncate } from '../escape.js';
 import { context, header, section } from './elements.js';
-import { formatDateTime, formatProgress, statusOf } from './format.js';
+import { formatDateTime, formatStepCount, statusOf } from './format.js';
 import { LIMITS } from './limits.js';
 
 /** One run as the Home tab lists it (read from the store by the edge). */
@@ -13,9 +15,8 @@ export interface RunSummary {
   /** The runbook's title. */
   title: string;
   status: RunStatus;
-  /** Steps done or skipped, out of `total`, in the run's mode. */
-  done: number;
-  total: number;
+  /** The run's progress (`progressOf`). */
+  progress: RunProgress;
   channelId: string;
   /** Link to the run's parent message, when it was posted. */
   permalink: string | null;
@@ -59,11 +60,11 @@ function lineOf(run: RunSummary): string {
   const status = statusOf(run.status);
   const title = link(run.permalink, truncate(run.title || run.runbookName, 120));
   const when = run.finishedAt
-    ? `finished ${formatDateTime(run.finishedAt)}`
+    ? `${formatStepCount(run.progress)} · finished ${formatDateTime(run.finishedAt)}`
     : `started ${formatDateTime(run.startedAt)}`;
   return [
     `${status.emoji} *${title}*`,
-    `${status.label} · ${formatProgress(run.done, run.total)} steps · ${when} in ${channelLink(run.channelId)}`,
+    `${status.label} · ${when} in ${channelLink(run.channelId)}`,
     `Runbook ${code(truncate(run.runbookName, 80))}`,
   ].join('\n');
 }

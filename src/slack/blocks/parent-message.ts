@@ -3,9 +3,9 @@ import type { KnownBlock } from '@slack/types';
 import { fillPlaceholders } from '../../runbook/placeholders.js';
 import {
   blockingGate,
-  currentPhaseIndex,
   isRollingBack,
   missingSignatures,
+  phaseNumberOf,
   progressOf,
   requiredFor,
 } from '../../runs/progress.js';
@@ -13,9 +13,10 @@ import { code, escapeText, truncate } from '../escape.js';
 import { ACTIONS, encodeValue } from '../ids.js';
 import { stampBlockIds } from './block-ids.js';
 import { actions, button, confirmDialog, context, header, section } from './elements.js';
-import { formatDuration, formatProgress, formatTime, statusOf, who } from './format.js';
+import { formatDuration, formatPhase, formatTime, statusOf, who } from './format.js';
 import { buildSlotItem } from './gate-blocks.js';
 import { LIMITS, truncateMrkdwn } from './limits.js';
+import { ownerText } from './owner-blocks.js';
 import { abortLine, paramsLine, rollbackLines, waitLines } from './parent-details.js';
 import { waitingRoles } from './phase-note.js';
 import { queueBlock } from './queue-blocks.js';
@@ -23,12 +24,15 @@ import { isActive, type RenderedMessage, type RunView, valuesOf } from './run-vi
 
 const MAX_SLOTS = 5;
 
-/** The parent message: title, status, progress, who it waits for, and the run-wide buttons. */
+/**
+ * The parent message: title, status, the current phase and who is on it, who it waits for, and the
+ * run-wide buttons. It shows nothing that changes with every click (no step counts: those live in
+ * the phase messages), so that it is updated only when something changes for the channel.
+ */
 export function buildParentMessage(view: RunView): RenderedMessage {
   const { state, runbook } = view;
   const status = statusOf(state.status);
   const title = fillPlaceholders(runbook.title, valuesOf(view)) || view.runbookName;
-  const { done, total } = progressOf(runbook, state);
   const id = (suffix: string) => `parent:${suffix}`;
   const rehearsal = state.rehearsal ? ' (rehearsal)' : '';
   const headline =
@@ -49,29 +53,46 @@ export function buildParentMessage(view: RunView): RenderedMessage {
   const queued = isActive(view) ? queueBlock(view.queue, id('q')) : null;
   if (queued) blocks.push(queued);
   blocks.push(actions(runButtons(view), id('a')));
-  const text = `${status.emoji} ${escapeText(title)}: ${status.label}${rehearsal} · ${done}/${total} steps done`;
+  const where = phaseLine(view);
+  const text = `${status.emoji} ${escapeText(title)}: ${status.label}${rehearsal}${where ? ` · ${where.words}` : ''}`;
   return stampBlockIds({ text: truncateMrkdwn(text, LIMITS.fallbackText), blocks });
 }
 
 function summaryOf(view: RunView): string {
-  const { state, runbook } = view;
+  const { state } = view;
   const status = statusOf(state.status);
-  const rollingBack = isRollingBack(state);
-  const { done, total } = progressOf(runbook, state);
   const label = state.status === 'rolling_back' ? `*${status.label}*` : status.label;
   const lines = [
     `*Status* ${status.emoji} ${label}`,
     `*Started by* ${who(state.starterId)} at ${formatTime(state.startedAt)} · *Environment* ${code(state.environment)}`,
-    `*Progress* ${formatProgress(done, total)} ${rollingBack ? 'rollback steps' : 'steps'}`,
   ];
-  const current = currentPhaseIndex(runbook, state);
-  const phase = current === null ? undefined : runbook.phases[current];
-  if (isActive(view) && phase) {
-    const title = fillPlaceholders(phase.title, valuesOf(view)) || 'Steps';
-    lines.push(`*Current phase* ${escapeText(truncate(title, 100))}`);
-  }
+  const where = phaseLine(view);
+  if (where) lines.push(`*${where.label}* ${where.words}${where.owner}`);
   lines.push(elapsedLine(state.startedAt, state.finishedAt));
   return lines.join('\n');
+}
+
+/**
+ * Where the run is, by phase: "Phase 3 of 7 · Deploy" and its owner while it runs, the phase it
+ * stopped in once aborted; null when no phase is open (all steps resolved, or the run finished).
+ */
+function phaseLine(view: RunView): { label: string; words: string; owner: string } | null {
+  const { state, runbook } = view;
+  const stopped = state.status === 'aborted' ? state.currentPhaseIndex : null;
+  const phase = isActive(view)
+    ? progressOf(runbook, state).phase
+    : stopped === null
+      ? null
+      : phaseNumberOf(runbook, stopped);
+  const shown = phase ? runbook.phases[phase.index] : undefined;
+  if (!phase || !shown) return null;
+  const title = escapeText(truncate(fillPlaceholders(shown.title, valuesOf(view)) || 'Steps', 100));
+  const owner = isActive(view) ? state.owners?.[shown.id] : undefined;
+  return {
+    label: isActive(view) ? 'Progress' : 'Stopped in',
+    words: formatPhase(phase, title),
+    owner: owner ? ` · on it: ${ownerText(owner)}` : '',
+  };
 }
 
 /**

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import type { RunProgress } from '../../../src/runs/index.js';
 import { buildHomeView, type RunSummary } from '../../../src/slack/blocks/index.js';
 import { checkMessage, mrkdwnOf } from './support.js';
+
+function progress(done: number, rollback: RunProgress['rollback'] | null = null): RunProgress {
+  return {
+    mode: rollback ? 'rollback' : 'forward',
+    forward: { done, total: 10 },
+    rollback: rollback ?? { done: 0, total: 2 },
+    phase: null,
+  };
+}
 
 function summary(i: number, overrides: Partial<RunSummary> = {}): RunSummary {
   return {
@@ -8,8 +18,7 @@ function summary(i: number, overrides: Partial<RunSummary> = {}): RunSummary {
     runbookName: 'payments-rollout',
     title: `Payments rollout ${i}`,
     status: 'running',
-    done: 3,
-    total: 10,
+    progress: progress(3),
     channelId: 'C0DEPLOYS',
     permalink: `https://acme.slack.com/archives/C0DEPLOYS/p${1700000000 + i}`,
     startedAt: '2025-03-04T14:00:00.000Z',
@@ -24,25 +33,35 @@ function validate(view: ReturnType<typeof buildHomeView>): void {
 }
 
 describe('buildHomeView', () => {
-  it('lists active and recent runs with status, progress and a link to the thread', () => {
+  it('lists active runs with their status, finished ones with their final count, each with a link', () => {
     const view = buildHomeView({
       userId: 'U1',
       active: [summary(1)],
       recent: [
         summary(2, {
           status: 'completed',
-          done: 10,
+          progress: progress(10),
           finishedAt: '2025-03-04T15:05:00.000Z',
           permalink: null,
+        }),
+        summary(3, {
+          status: 'rolled_back',
+          progress: progress(8, { done: 2, total: 2 }),
+          finishedAt: '2025-03-04T15:10:00.000Z',
         }),
       ],
     });
     validate(view);
     const text = mrkdwnOf({ text: '', blocks: view.blocks as never });
     expect(text).toContain('🟢 *<https://acme.slack.com/archives/C0DEPLOYS/p1700000001|Payments rollout 1>*');
-    expect(text).toContain('Running · ▰▰▰▱▱▱▱▱▱▱ 3/10 steps · started 2025-03-04 14:00 UTC in <#C0DEPLOYS>');
+    // Published at status changes only: an active run shows nothing that changes with a click.
+    expect(text).toContain('Running · started 2025-03-04 14:00 UTC in <#C0DEPLOYS>');
+    expect(text).not.toMatch(/3 of 10|3\/10/);
     expect(text).toContain('✅ *Payments rollout 2*');
-    expect(text).toContain('finished 2025-03-04 15:05 UTC');
+    expect(text).toContain('Completed · 10 of 10 steps done · finished 2025-03-04 15:05 UTC');
+    expect(text).toContain(
+      'Rolled back · 8 of 10 steps done · rollback 2 of 2 · finished 2025-03-04 15:10 UTC',
+    );
   });
 
   it('says when there is nothing to list', () => {

@@ -86,17 +86,23 @@ describe('buildParentMessage', () => {
     expect(text).toContain(`*Started by* <@${STARTER}> at 14:00 UTC`);
     expect(text).toContain('*Parameters* `version=1.4.2`');
     expect(text).toContain('version `a1b2c3d4` · commit `0123456`');
-    expect(text).toContain('*Current phase* Prepare');
+    expect(text).toContain('*Progress* Phase 1 of 3 · Prepare');
     const noCommit = allText(buildParentMessage(viewOf(RUNS.running(), { gitCommit: null })));
     expect(noCommit).toContain('version `a1b2c3d4` · run');
     expect(noCommit).not.toContain('commit');
   });
 
-  it('counts progress in the run mode and shows elapsed time', () => {
+  it('shows progress by phase, never step counts, and the elapsed time', () => {
     const run = new Harness(BASIC);
     run.complete('Announce in #deploys');
     run.clock.advanceMinutes(12);
-    expect(allText(buildParentMessage(viewOf(run)))).toContain('▰▰▱▱▱▱▱▱▱▱ 1/5 steps');
+    const msg = buildParentMessage(viewOf(run));
+    expect(allText(msg)).toContain('*Progress* Phase 1 of 3 · Prepare');
+    // Step counts live in the phase messages: neither the blocks nor the fallback text carry one.
+    expect(allText(msg)).not.toMatch(/\d+\/\d+|\d+ of \d+ steps/);
+    expect(msg.text).toBe('🟢 Payments rollout: Running · Phase 1 of 3 · Prepare');
+    run.complete('Check the dashboards');
+    expect(buildParentMessage(viewOf(run)).text).toBe('🟢 Payments rollout: Running · Phase 2 of 3 · Deploy');
     // While running, Slack counts the time itself: the message needs no update every minute.
     const running = allText(buildParentMessage(viewOf(run)));
     expect(running).toMatch(/\*Elapsed\* started <!date\^\d+\^\{ago\}\|at \d\d:\d\d UTC>/);
@@ -106,10 +112,45 @@ describe('buildParentMessage', () => {
     const done = RUNS.completed();
     done.clock.advanceMinutes(600);
     const text = allText(buildParentMessage(viewOf(done)));
-    expect(text).toContain('▰▰▰▰▰▰▰▰▰▰ 5/5 steps');
+    expect(text).not.toContain('*Progress*');
     expect(text).toContain('*Elapsed* 1 h 05 min · finished at 15:05 UTC');
-    const back = allText(buildParentMessage(viewOf(rollingBack().run)));
-    expect(back).toContain('▱▱▱▱▱▱▱▱▱▱ 0/2 rollback steps');
+    const back = buildParentMessage(viewOf(rollingBack().run));
+    expect(allText(back)).toContain('*Progress* Rollback phase 1 of 1 · Rollback');
+    expect(back.text).toBe('🔴 Payments rollout: ROLLING BACK · Rollback phase 1 of 1 · Rollback');
+    expect(allText(buildParentMessage(viewOf(RUNS.aborted())))).toContain(
+      '*Stopped in* Phase 1 of 3 · Prepare',
+    );
+  });
+
+  it('changes only when something changes for the channel, not with each step done', () => {
+    const run = new Harness(BASIC);
+    const before = buildParentMessage(viewOf(run, { version: 1 }));
+    run.complete('Announce in #deploys');
+    expect(buildParentMessage(viewOf(run, { version: 2 }))).toEqual(before);
+    run.ok({ type: 'undo_step', userId: 'U1', stepId: run.step('Announce in #deploys') });
+    expect(buildParentMessage(viewOf(run, { version: 3 }))).toEqual(before);
+    run.complete('Announce in #deploys');
+    run.complete('Check the dashboards');
+    expect(buildParentMessage(viewOf(run, { version: 4 }))).not.toEqual(before);
+  });
+
+  it('names who is on the current phase', () => {
+    const run = new Harness(BASIC, {
+      owners: {
+        [new Harness(BASIC).runbook.phases[1]?.id ?? '']: {
+          label: 'Dana',
+          userId: 'UDANA',
+          by: null,
+          at: null,
+        },
+      },
+    });
+    expect(allText(buildParentMessage(viewOf(run)))).not.toContain('on it');
+    run.complete('Announce in #deploys');
+    run.complete('Check the dashboards');
+    expect(allText(buildParentMessage(viewOf(run)))).toContain(
+      '*Progress* Phase 2 of 3 · Deploy · on it: <@UDANA>',
+    );
   });
 
   it('turns red and shows the escalation while rolling back', () => {
@@ -187,6 +228,7 @@ describe('buildParentMessage', () => {
     // Another version of the same state renders the same message, so it is never sent again.
     expect(buildParentMessage(viewOf(run, { version: 2 }))).toEqual(a);
     run.complete('Announce in #deploys');
+    run.complete('Check the dashboards');
     const b = buildParentMessage(viewOf(run, { version: 3 }));
     const changed = a.blocks.filter((x, i) => JSON.stringify(x) !== JSON.stringify(b.blocks[i]));
     expect(changed.length).toBeGreaterThan(0);

@@ -3,9 +3,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { shortId } from '../../../db/queries.js';
 import { loadRunReport } from '../../../report/load-report.js';
-import { ACTIVE_STATUSES } from '../../../runs/index.js';
+import { ACTIVE_STATUSES, stepTotalsOf } from '../../../runs/index.js';
 import { maskedNote, maskParams } from '../../../secrets/mask-secrets.js';
 import { executeCommand } from '../../../usecases/execute-command.js';
+import { loadProgress } from '../../../usecases/run-progress.js';
 import { buildReportReply } from '../../blocks/report-messages.js';
 import type { SlackContext } from '../../context.js';
 import { escapeText as esc } from '../../escape.js';
@@ -57,7 +58,7 @@ async function handle(
               return {
                 name,
                 title: loaded.ok ? loaded.entry.runbook.title : null,
-                steps: loaded.ok ? loaded.entry.runbook.steps.length : null,
+                steps: loaded.ok ? stepTotalsOf(loaded.entry.runbook) : null,
                 problem: loaded.ok ? null : loaded.problem.message,
                 last,
               };
@@ -80,10 +81,17 @@ async function handle(
             const ended = !(ACTIVE_STATUSES as readonly string[]).includes(run.status);
             const report = ended ? await loadRunReport(ctx.runDeps, ctx.catalog, run.id) : null;
             const stop = await ctx.queries.slackStop(run.id);
-            const text = `${buildStatusText([run])}${stop ? `\n⚠️ This run's Slack thread is no longer updated: Slack answered \`${esc(stop)}\` (its channel was deleted or archived).` : ''}`;
+            const text = `${buildStatusText([run], await loadProgress(ctx.runDeps, [run.id]))}${stop ? `\n⚠️ This run's Slack thread is no longer updated: Slack answered \`${esc(stop)}\` (its channel was deleted or archived).` : ''}`;
             return void (await reply(report ? `${text}\n${buildReportReply(report.markdown)}` : text));
           }
-          const active = buildStatusText(await ctx.queries.activeInChannel(command.channel_id));
+          const runs = await ctx.queries.activeInChannel(command.channel_id);
+          const active = buildStatusText(
+            runs,
+            await loadProgress(
+              ctx.runDeps,
+              runs.map((r) => r.id),
+            ),
+          );
           const queued = await queueStatus(ctx, command.channel_id);
           return void (await reply(queued.length ? `${active}\n${queued.join('\n')}` : active));
         }

@@ -1,7 +1,10 @@
 // The private answers of `/deploy`. Pure.
 import type { RunListing } from '../../../db/queries.js';
 import { shortId } from '../../../db/queries.js';
-import { escapeText as esc } from '../../escape.js';
+import type { RunStatus } from '../../../runs/index.js';
+import type { ListedProgress } from '../../../usecases/run-progress.js';
+import { formatPhase, formatStepCount, statusOf } from '../../blocks/format.js';
+import { escapeText as esc, truncate } from '../../escape.js';
 
 /** `/deploy help`. */
 export function buildHelpText(): string {
@@ -21,7 +24,8 @@ export function buildRunListText(
   rows: {
     name: string;
     title: string | null;
-    steps: number | null;
+    /** Forward and rollback steps of the runbook (`stepTotalsOf`). */
+    steps: { forward: number; rollback: number } | null;
     problem: string | null;
     last: RunListing | null;
   }[],
@@ -31,23 +35,48 @@ export function buildRunListText(
     '*Runbooks*',
     ...rows.map((r) => {
       const last = r.last
-        ? `, last run ${r.last.startedAt.slice(0, 16).replace('T', ' ')} UTC (${esc(r.last.status)})`
+        ? `, last run ${r.last.startedAt.slice(0, 16).replace('T', ' ')} UTC (${statusWords(r.last.status)})`
         : ', never run';
       if (r.problem) return `• \`${esc(r.name)}\` ⚠️ ${esc(r.problem)}`;
-      return `• \`${esc(r.name)}\` ${esc(r.title ?? '')} (${r.steps} steps${last})`;
+      return `• \`${esc(r.name)}\` ${esc(r.title ?? '')} (${stepsWords(r.steps)}${last})`;
     }),
   ].join('\n');
 }
 
-/** `/deploy status`. */
-export function buildStatusText(runs: RunListing[]): string {
+/** "17 steps + 4 rollback": rollback steps apart, as every surface counts them. */
+function stepsWords(steps: { forward: number; rollback: number } | null): string {
+  if (!steps) return 'steps unknown';
+  const forward = `${steps.forward} step${steps.forward === 1 ? '' : 's'}`;
+  return steps.rollback ? `${forward} + ${steps.rollback} rollback` : forward;
+}
+
+/** A stored status in words ("Rolled back"), never the raw value. */
+function statusWords(status: string): string {
+  return esc(statusOf(status as RunStatus)?.label ?? status.replace(/_/g, ' '));
+}
+
+/** "Phase 2 of 5 · Deploy · 3 of 17 steps done", from the one definition of progress. */
+function progressWords(found: ListedProgress | undefined): string {
+  if (!found) return '';
+  const { progress, phaseTitle } = found;
+  const phase = progress.phase
+    ? `${formatPhase(progress.phase, esc(truncate(phaseTitle ?? '', 100)))} · `
+    : '';
+  return ` · ${phase}${formatStepCount(progress)}`;
+}
+
+/** `/deploy status`: each run with its status and progress (`progress` by run id). */
+export function buildStatusText(
+  runs: RunListing[],
+  progress: ReadonlyMap<string, ListedProgress> = new Map(),
+): string {
   if (runs.length === 0) return 'No active runs in this channel.';
   return runs
     .map((r) => {
       const link = r.parentTs
         ? ` <https://slack.com/app_redirect?channel=${r.channelId}&message_ts=${r.parentTs}|thread>`
         : '';
-      return `• \`${shortId(r.id)}\` ${esc(r.runbookName)} in ${esc(r.environment)}: ${esc(r.status)}, ${r.done}/${r.total} steps, started by <@${r.starterId}>${link}`;
+      return `• \`${shortId(r.id)}\` ${esc(r.runbookName)} in ${esc(r.environment)}: ${statusWords(r.status)}${progressWords(progress.get(r.id))}, started by <@${r.starterId}>${link}`;
     })
     .join('\n');
 }
