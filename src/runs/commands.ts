@@ -77,6 +77,11 @@ export type Notice =
 /** Work for the edges, carried out after the state is committed. */
 export type RunEffect =
   | { type: 'render_run' }
+  /**
+   * The run's status changed (it started, waits, rolls back, ended): the App Home of everyone it
+   * concerns (`homeAudienceOf`) is published again. Not on every click: only with the status.
+   */
+  | { type: 'publish_home' }
   | { type: 'post_phase'; phaseIndex: number }
   | { type: 'notify'; notice: Notice }
   | { type: 'dm_contact'; userId: string; contactIndex: number; round: number; rehearsal: boolean }

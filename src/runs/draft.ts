@@ -28,9 +28,10 @@ export function record(
   draft.events.push({ type, actor, data });
 }
 
-/** Adds an effect once (a second render of the same run is the same work). */
+/** Adds an effect once (a second render or Home publish of the same run is the same work). */
 export function effect(draft: Draft, e: RunEffect): void {
-  if (e.type === 'render_run' && draft.effects.some((x) => x.type === 'render_run')) return;
+  if ((e.type === 'render_run' || e.type === 'publish_home') && draft.effects.some((x) => x.type === e.type))
+    return;
   draft.effects.push(e);
 }
 

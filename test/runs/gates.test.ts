@@ -21,6 +21,7 @@ describe('a gate between phases', () => {
         type: 'notify',
         notice: { kind: 'gate_waiting', approvalIds: [run.approval('SRE'), run.approval('Release captain')] },
       },
+      { type: 'publish_home' },
     ]);
   });
 
@@ -62,6 +63,7 @@ describe('a gate between phases', () => {
     expect(second.effects).toEqual([
       { type: 'render_run' },
       { type: 'post_phase', phaseIndex: run.phase('Deploy') },
+      { type: 'publish_home' },
     ]);
     expect(second.events.map((e) => e.type)).toEqual(['approved', 'phase_started']);
     expect(run.state.status).toBe('running');
@@ -83,6 +85,7 @@ describe('a gate between phases', () => {
     run.sign('SRE', 'USRE2');
     run.sign('Release captain', 'UCAPTAIN');
     const last = run.complete('Announce in #deploys');
+    // A new phase with the same status: the Home is not published again.
     expect(last.effects).toEqual([
       { type: 'render_run' },
       { type: 'post_phase', phaseIndex: run.phase('Deploy') },
@@ -103,6 +106,7 @@ describe('a gate at its place inside the document', () => {
     expect(last.effects).toEqual([
       { type: 'render_run' },
       { type: 'notify', notice: { kind: 'gate_waiting', approvalIds: [run.approval('QA')] } },
+      { type: 'publish_home' },
     ]);
     expect(run.no({ type: 'complete_step', userId: 'U1', stepId: run.step('Smoke test') }).code).toBe(
       'run.gate_locked',
@@ -111,6 +115,7 @@ describe('a gate at its place inside the document', () => {
     expect(qa.effects).toEqual([
       { type: 'render_run' },
       { type: 'post_phase', phaseIndex: run.phase('Verify') },
+      { type: 'publish_home' },
     ]);
     expect(run.state.status).toBe('running');
   });
@@ -122,6 +127,7 @@ describe('a gate at its place inside the document', () => {
     expect(last.effects).toEqual([
       { type: 'render_run' },
       { type: 'notify', notice: { kind: 'gate_waiting', approvalIds: [run.approval('SRE')] } },
+      { type: 'publish_home' },
     ]);
     expect(run.no({ type: 'finish', userId: STARTER })).toEqual({
       code: 'run.gate_locked',
@@ -345,6 +351,7 @@ Approved By (DBA): ____
     expect(run.started.effects).toEqual([
       { type: 'render_run' },
       { type: 'notify', notice: { kind: 'gate_waiting', approvalIds: [run.approval('Change manager')] } },
+      { type: 'publish_home' },
     ]);
     expect(run.no({ type: 'complete_step', userId: 'U1', stepId: run.step('Deploy the hotfix') }).code).toBe(
       'run.gate_locked',
@@ -353,6 +360,7 @@ Approved By (DBA): ____
     expect(signed.effects).toEqual([
       { type: 'render_run' },
       { type: 'post_phase', phaseIndex: run.phase('Deploy') },
+      { type: 'publish_home' },
     ]);
     expect(run.state.status).toBe('running');
   });
@@ -368,9 +376,10 @@ Approved By (DBA): ____
     expect(backup.effects).toEqual([
       { type: 'render_run' },
       { type: 'notify', notice: { kind: 'gate_waiting', approvalIds: [run.approval('DBA')] } },
+      { type: 'publish_home' },
     ]);
     const signed = run.sign('DBA', 'UDBA');
-    expect(signed.effects).toEqual([{ type: 'render_run' }]);
+    expect(signed.effects).toEqual([{ type: 'render_run' }, { type: 'publish_home' }]);
     expect(run.state.status).toBe('running');
     run.complete('Run the migration');
     expect(run.state.status).toBe('completed');

@@ -54,6 +54,7 @@ describe('completion', () => {
     expect(last.effects).toEqual([
       { type: 'render_run' },
       { type: 'notify', notice: { kind: 'run_finished', status: 'completed' } },
+      { type: 'publish_home' },
     ]);
     expect(last.events).toEqual([
       { type: 'step_completed', actor: 'UDEPLOYER', data: { stepId: run.step('Smoke test') } },
@@ -78,6 +79,7 @@ describe('completion', () => {
       { type: 'cancel_timer', key: 'escalation:run-1:0:0' },
       { type: 'close_pages' },
       { type: 'notify', notice: { kind: 'run_finished', status: 'rolled_back' } },
+      { type: 'publish_home' },
       { type: 'hand_off', event: 'ended' },
     ]);
   });
@@ -131,6 +133,7 @@ describe('abort', () => {
     expect(result.effects).toEqual([
       { type: 'notify', notice: { kind: 'run_finished', status: 'aborted' } },
       { type: 'render_run' },
+      { type: 'publish_home' },
     ]);
     expect(run.status('Revert the deploy')).toBe('pending');
   });

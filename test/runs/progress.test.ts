@@ -1,7 +1,7 @@
-// The one definition of a run's progress.
+// The one definition of a run's progress, and who the App Home is published to.
 import { describe, expect, it } from 'vitest';
-import { progressOf, stepTotalsOf } from '../../src/runs/index.js';
-import { BASIC, Harness, rollbackSetup } from './support.js';
+import { homeAudienceOf, progressOf, stepTotalsOf } from '../../src/runs/index.js';
+import { BASIC, GATED, Harness, rollbackSetup, STARTER } from './support.js';
 
 const NESTED = `# Nested
 
@@ -58,5 +58,28 @@ describe('progressOf', () => {
       phase: null,
       forward: { done: 0, total: 5 },
     });
+  });
+});
+
+describe('the App Home', () => {
+  it('is published when the status changes, not on a click that leaves it', () => {
+    const run = new Harness(BASIC);
+    expect(run.started.effects).toContainEqual({ type: 'publish_home' });
+    expect(run.complete('Announce in #deploys').effects).not.toContainEqual({ type: 'publish_home' });
+    const ended = run.ok({ type: 'abort', userId: run.state.starterId, reason: null, isAdmin: false });
+    expect(ended.effects).toContainEqual({ type: 'publish_home' });
+  });
+
+  it('goes to the starter, the owners Slack knows and the approvers, once each', () => {
+    const run = new Harness(GATED, {
+      owners: {
+        prepare: { label: 'Dana', userId: 'UDANA', by: null, at: null },
+        deploy: { label: 'DBA team', userId: null, by: null, at: null },
+        other: { label: 'Starter', userId: STARTER, by: null, at: null },
+      },
+    });
+    run.sign('SRE', 'USRE1');
+    run.sign('SRE', 'USRE2');
+    expect(homeAudienceOf(run.state)).toEqual([STARTER, 'UDANA', 'USRE1', 'USRE2']);
   });
 });

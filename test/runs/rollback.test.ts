@@ -22,6 +22,7 @@ describe('starting a rollback', () => {
         timer: { kind: 'escalation', round: 0, contactIndex: 0 },
       },
       { type: 'post_phase', phaseIndex: run.phase('Rollback') },
+      { type: 'publish_home' },
     ]);
     expect(started.events).toEqual([
       { type: 'rollback_started', actor: 'UROLL', data: { reason: '5xx above 2%' } },

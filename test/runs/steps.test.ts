@@ -37,7 +37,11 @@ describe('start', () => {
         waitNotifiedAt: null,
       });
     }
-    expect(effects).toEqual([{ type: 'render_run' }, { type: 'post_phase', phaseIndex: 0 }]);
+    expect(effects).toEqual([
+      { type: 'render_run' },
+      { type: 'post_phase', phaseIndex: 0 },
+      { type: 'publish_home' },
+    ]);
     expect(events).toEqual([
       {
         type: 'run_started',

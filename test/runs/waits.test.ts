@@ -34,6 +34,7 @@ describe('starting a wait', () => {
         timer: { kind: 'wait', stepId, endsAt: at(11) },
       },
       { type: 'render_run' },
+      { type: 'publish_home' },
     ]);
     expect(started.events).toEqual([
       { type: 'wait_started', actor: 'UWATCHER', data: { stepId, minutes: 10, endsAt: at(11) } },
@@ -127,7 +128,11 @@ describe('marking a wait done', () => {
     const { run, stepId, timerKey } = watching();
     run.clock.advanceMinutes(4);
     const result = run.ok({ type: 'complete_step', userId: 'U1', stepId, confirmEarly: true });
-    expect(result.effects).toEqual([{ type: 'cancel_timer', key: timerKey(at(1)) }, { type: 'render_run' }]);
+    expect(result.effects).toEqual([
+      { type: 'cancel_timer', key: timerKey(at(1)) },
+      { type: 'render_run' },
+      { type: 'publish_home' },
+    ]);
     expect(result.events).toEqual([{ type: 'step_completed', actor: 'U1', data: { stepId, early: true } }]);
     expect(run.state.steps[stepId]).toMatchObject({ status: 'done', by: 'U1', at: at(5) });
     expect(run.state.status).toBe('running');
@@ -137,14 +142,18 @@ describe('marking a wait done', () => {
     const { run, stepId } = watching();
     run.clock.advanceMinutes(12);
     const result = run.ok({ type: 'complete_step', userId: 'U1', stepId });
-    expect(result.effects).toEqual([{ type: 'render_run' }]);
+    expect(result.effects).toEqual([{ type: 'render_run' }, { type: 'publish_home' }]);
     expect(result.events).toEqual([{ type: 'step_completed', actor: 'U1', data: { stepId } }]);
   });
 
   it('skipping a running wait cancels its timer', () => {
     const { run, stepId, timerKey } = watching();
     const result = run.ok({ type: 'skip_step', userId: 'U1', stepId });
-    expect(result.effects).toEqual([{ type: 'cancel_timer', key: timerKey(at(1)) }, { type: 'render_run' }]);
+    expect(result.effects).toEqual([
+      { type: 'cancel_timer', key: timerKey(at(1)) },
+      { type: 'render_run' },
+      { type: 'publish_home' },
+    ]);
     expect(run.state.status).toBe('running');
   });
 });
@@ -159,6 +168,7 @@ describe('the wait timer firing', () => {
     expect(first.effects).toEqual([
       { type: 'notify', notice: { kind: 'wait_elapsed', stepId, startedBy: 'UWATCHER' } },
       { type: 'render_run' },
+      { type: 'publish_home' },
     ]);
     expect(first.events).toEqual([
       { type: 'wait_elapsed', actor: null, data: { stepId, startedBy: 'UWATCHER' } },

@@ -44,6 +44,7 @@ export function startRun(runbook: Runbook, input: StartInput, now: Date): Extrac
   });
   effect(draft, { type: 'render_run' });
   settle(draft);
+  effect(draft, { type: 'publish_home' });
   return { ok: true, state: draft.state, events: draft.events, effects: draft.effects };
 }
 
@@ -91,6 +92,7 @@ function end(draft: Draft, status: RunStatus): void {
   }
   effect(draft, { type: 'notify', notice: { kind: 'run_finished', status } });
   effect(draft, { type: 'render_run' });
+  effect(draft, { type: 'publish_home' });
   if (state.escalation) effect(draft, { type: 'hand_off', event: 'ended' });
 }
 
@@ -129,6 +131,9 @@ export function settle(draft: Draft): void {
       notice: { kind: 'gate_waiting', approvalIds: gate?.approvals.map((a) => a.id) ?? [] },
     });
   }
-  if (status !== state.status) effect(draft, { type: 'render_run' });
+  if (status !== state.status) {
+    effect(draft, { type: 'render_run' });
+    effect(draft, { type: 'publish_home' });
+  }
   state.status = status;
 }

@@ -13,6 +13,7 @@ import type { SlackWriter } from '../../outbound/slack-writer.js';
 import { closeOffer } from './close-offer.js';
 import { closePages } from './close-pages.js';
 import { pagerDutyNoticeText } from './pagerduty-notice.js';
+import { publishHomes } from './publish-homes.js';
 import { offerQueue } from './queue-offer.js';
 
 /** Where the run's parent message is. */
@@ -40,6 +41,7 @@ const EDGE_TYPES: readonly string[] = [
   'close_offer',
   'close_pages',
   'pagerduty_notice',
+  'publish_home',
 ] satisfies (EdgeEffect | RunEffect)['type'][];
 
 /** Builds the carrier of the edge effects. */
@@ -48,6 +50,7 @@ export function createCarryEffects(deps: CarryDeps): CarryEffect {
     if (!EDGE_TYPES.includes(effect.type)) return false;
     if (effect.type === 'offer_queue') await offerQueue(deps, loaded, effect);
     if (effect.type === 'close_offer') await closeOffer(deps, effect.entryId);
+    if (effect.type === 'publish_home') await publishHomes(deps, loaded);
     if (effect.type === 'close_pages') await closePages({ ...deps, db: deps.runDeps.db }, loaded);
     if (effect.type === 'pagerduty_notice') {
       await deps.writer.post(parent.channelId, { text: pagerDutyNoticeText(effect) }, parent.ts);
