@@ -138,6 +138,38 @@ describe('marking a wait done', () => {
     expect(run.state.status).toBe('running');
   });
 
+  it('done early keeps when the wait started and would have ended, so the step can say so', () => {
+    const { run, stepId } = watching();
+    run.clock.advanceMinutes(4);
+    run.ok({ type: 'complete_step', userId: 'U1', stepId, confirmEarly: true });
+    expect(run.state.steps[stepId]).toMatchObject({
+      status: 'done',
+      at: at(5),
+      waitStartedAt: at(1),
+      waitEndsAt: at(11),
+      waitStartedBy: 'UWATCHER',
+    });
+    // Its timer is gone: the end of the run has none left to cancel, and keeps the record.
+    run.complete('Deploy everywhere');
+    expect(run.state.status).toBe('completed');
+    expect(run.state.steps[stepId]).toMatchObject({ waitStartedAt: at(1), waitEndsAt: at(11) });
+  });
+
+  it('undoing a step done early drops the wait it cut short: its timer must be started again', () => {
+    const { run, stepId, startWait } = watching();
+    run.clock.advanceMinutes(4);
+    run.ok({ type: 'complete_step', userId: 'U1', stepId, confirmEarly: true });
+    const undone = run.ok({ type: 'undo_step', userId: 'U1', stepId });
+    expect(undone.effects).not.toContainEqual(expect.objectContaining({ type: 'cancel_timer' }));
+    expect(run.state.steps[stepId]).toMatchObject({
+      status: 'pending',
+      waitStartedAt: null,
+      waitEndsAt: null,
+    });
+    expect(run.state.status).toBe('running');
+    expect(run.ok(startWait).effects).toContainEqual(expect.objectContaining({ type: 'set_timer' }));
+  });
+
   it('after the end: done with no timer to cancel and not marked early', () => {
     const { run, stepId } = watching();
     run.clock.advanceMinutes(12);

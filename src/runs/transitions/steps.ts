@@ -61,7 +61,8 @@ export function completeStep(
   Object.assign(st, { status: 'done', by: command.userId, at: draft.nowIso });
   if (command.output !== undefined) st.output = command.output;
   if (command.exitCode !== undefined) st.exitCode = command.exitCode;
-  cancelWait(draft, step.id);
+  // The step keeps its wait's start and end, so it can say it was done before the wait ended.
+  stopWaitTimer(draft, step.id);
   record(draft, 'step_completed', command.userId, {
     stepId: step.id,
     ...(command.confirmEarly && step.wait ? { early: true } : {}),
@@ -77,7 +78,7 @@ export function skipStep(draft: Draft, command: Extract<RunCommand, { type: 'ski
   const st = stepState(draft, step.id);
   if (st.status === 'done' || st.status === 'skipped') return refuseTaken(st.status, st.by, st.at);
   Object.assign(st, { status: 'skipped', by: command.userId, at: draft.nowIso });
-  cancelWait(draft, step.id);
+  stopWaitTimer(draft, step.id);
   record(draft, 'step_skipped', command.userId, { stepId: step.id });
   effect(draft, { type: 'render_run' });
   return null;
@@ -104,12 +105,18 @@ export function undoStep(draft: Draft, command: Extract<RunCommand, { type: 'und
   if (st.status === 'pending')
     return refuse('run.step_not_done', 'this step is not done, so there is nothing to undo');
   const previous = st.status;
+  // A wait cut short by Done or Skip lost its timer then: the step starts over without it.
+  const cutShort =
+    (previous === 'done' || previous === 'skipped') &&
+    st.waitEndsAt !== null &&
+    Date.parse(st.waitEndsAt) > draft.now.getTime();
   Object.assign(st, {
     status: 'pending',
     by: command.userId,
     at: draft.nowIso,
     output: null,
     exitCode: null,
+    ...(cutShort ? { waitStartedAt: null, waitEndsAt: null, waitStartedBy: null, waitNotifiedAt: null } : {}),
   });
   record(draft, 'step_undone', command.userId, { stepId: step.id, previous });
   effect(draft, { type: 'render_run' });
@@ -161,11 +168,22 @@ export function waitElapsed(draft: Draft, stepId: string, endsAt: string): void 
   effect(draft, { type: 'render_run' });
 }
 
-/** Cancels a running wait on a step: its timer goes, and the step no longer shows a wait. */
+/** Stops the timer of a running wait; true when there was one. The step keeps its record of the wait. */
+function stopWaitTimer(draft: Draft, stepId: string): boolean {
+  const st = draft.state.steps[stepId];
+  if (!st?.waitStartedAt || !st.waitEndsAt || Date.parse(st.waitEndsAt) <= draft.now.getTime()) return false;
+  effect(draft, { type: 'cancel_timer', key: waitTimerKey(draft.state.id, stepId, st.waitStartedAt) });
+  return true;
+}
+
+/**
+ * Cancels a running wait on a pending step: its timer goes, and the step no longer shows a wait.
+ * A step done or skipped during its wait has no timer left (see completeStep) and keeps its record.
+ */
 export function cancelWait(draft: Draft, stepId: string): void {
   const st = draft.state.steps[stepId];
-  if (!st?.waitStartedAt || !st.waitEndsAt || Date.parse(st.waitEndsAt) <= draft.now.getTime()) return;
-  effect(draft, { type: 'cancel_timer', key: waitTimerKey(draft.state.id, stepId, st.waitStartedAt) });
+  if (st?.status !== 'pending' && st?.status !== 'failed') return;
+  if (!stopWaitTimer(draft, stepId)) return;
   Object.assign(st, { waitStartedAt: null, waitEndsAt: null, waitStartedBy: null, waitNotifiedAt: null });
 }
 

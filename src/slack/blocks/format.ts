@@ -1,5 +1,5 @@
 // Small pieces of text shared by the renderers: times, durations, statuses, progress.
-import type { PhaseProgress, RunProgress, RunStatus, StepStatus } from '../../runs/index.js';
+import type { PhaseProgress, RunProgress, RunStatus, StepState, StepStatus } from '../../runs/index.js';
 import { escapeText, mention, truncate } from '../escape.js';
 
 /** "14:02 UTC": runs last hours, so the time of day is what people read. */
@@ -56,6 +56,13 @@ const STEP_EMOJI: Record<StepStatus, string> = {
 /** Emoji for a step's status. */
 export function stepEmoji(status: StepStatus, waiting: boolean): string {
   return status === 'pending' && waiting ? '⏳' : STEP_EMOJI[status];
+}
+
+/** Emoji for a step: a warning, not a tick, for one done with a failing exit code from "I ran it". */
+export function stepMark(st: Pick<StepState, 'status' | 'exitCode'>, waiting: boolean): string {
+  return st.status === 'done' && st.exitCode !== null && st.exitCode !== 0
+    ? '⚠️'
+    : stepEmoji(st.status, waiting);
 }
 
 /**

@@ -3,7 +3,7 @@
 import type { Step } from '../../runbook/index.js';
 import { escapeText, formatCommandCode, formatMarkdown } from '../escape.js';
 import { section } from './elements.js';
-import { formatWaitLength, stepEmoji } from './format.js';
+import { formatWaitLength, stepEmoji, stepMark } from './format.js';
 import {
   describeOmitted,
   fitCode,
@@ -34,7 +34,7 @@ export function buildStepUnit(
 ): Unit {
   const st = view.state.steps[step.id];
   const waiting = Boolean(st?.waitEndsAt && Date.parse(st.waitEndsAt) > view.now.getTime());
-  const prefix = `${indentOf(step.depth)}${stepEmoji(st?.status ?? 'pending', waiting)} `;
+  const prefix = `${indentOf(step.depth)}${st ? stepMark(st, waiting) : stepEmoji('pending', waiting)} `;
   const texts = contentOf(step, values);
   const sections = texts.map((text, i) => section(i === 0 ? prefix + text : text, `${step.id}:t${i}`));
   const tail = st ? buildStepTail(view, step, st, flags) : [];

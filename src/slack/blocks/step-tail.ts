@@ -6,8 +6,8 @@ import type { StepState } from '../../runs/index.js';
 import { escapeText } from '../escape.js';
 import { ACTIONS, encodeValue } from '../ids.js';
 import { actions, button, confirmDialog, context, section } from './elements.js';
-import { formatTime, formatWaitLength, stepEmoji, who } from './format.js';
-import { truncateMrkdwn } from './limits.js';
+import { formatDuration, formatTime, formatWaitLength, stepMark, who } from './format.js';
+import { fitCode, truncateMrkdwn } from './limits.js';
 import type { RunView } from './run-view.js';
 
 /** What may be done to a step now. */
@@ -21,6 +21,9 @@ export interface StepFlags {
 }
 
 const MAX_REASON = 300;
+// "I ran it" output shown under the step: its first lines, cut to this much (the report keeps it all).
+const OUTPUT_LINES = 5;
+const MAX_OUTPUT = 400;
 
 /** The status line or buttons of a step. */
 export function buildStepTail(view: RunView, step: Step, st: StepState, flags: StepFlags): KnownBlock[] {
@@ -30,7 +33,8 @@ export function buildStepTail(view: RunView, step: Step, st: StepState, flags: S
   const id = (suffix: string) => `${step.id}:${suffix}`;
   if (st.status === 'done' || st.status === 'skipped') {
     const verb = st.status === 'done' ? 'Done' : 'Skipped';
-    return [section(`${stepEmoji(st.status, false)} ${verb}${byLine(st)}${proofOf(st)}`, id('s'), undo)];
+    const text = `${stepMark(st, false)} ${verb}${byLine(st)}${earlyOf(step, st)}${proofOf(st)}${outputOf(st)}`;
+    return [section(text, id('s'), undo)];
   }
   if (st.status === 'failed') {
     const reason = st.output ? `: ${truncateMrkdwn(escapeText(st.output), MAX_REASON)}` : '';
@@ -52,9 +56,36 @@ function byLine(st: StepState): string {
   return `${st.by ? ` by ${who(st.by)}` : ''}${st.at ? ` at ${formatTime(st.at)}` : ''}`;
 }
 
+/** " · done 12 min into a 30-minute wait": a step resolved before its wait was over says so. */
+function earlyOf(step: Step, st: StepState): string {
+  if (!step.wait || !st.at) return '';
+  const verb = st.status === 'done' ? 'done' : 'skipped';
+  const length = formatWaitLength(step.wait.minutes);
+  if (!st.waitStartedAt || !st.waitEndsAt) {
+    // Done needs the wait over or a confirmation: with no timer ever started, it was done without it.
+    return st.status === 'done' ? ` · ${verb} without its ${length} wait` : '';
+  }
+  if (Date.parse(st.at) >= Date.parse(st.waitEndsAt)) return '';
+  return ` · ${verb} ${formatDuration(Date.parse(st.at) - Date.parse(st.waitStartedAt))} into a ${length} wait`;
+}
+
+/** "I ran it": the exit code, with a warning mark when it is not 0. */
 function proofOf(st: StepState): string {
+  if (st.exitCode !== null && st.exitCode !== 0) return ` · ⚠️ ran it, *exit code ${st.exitCode}*`;
   if (st.exitCode !== null) return ` · ran it, exit code ${st.exitCode}`;
   return st.output !== null ? ' · ran it, output recorded' : '';
+}
+
+/** The first lines of the pasted output, as an escaped code block. */
+function outputOf(st: StepState): string {
+  const output = st.status === 'done' ? (st.output ?? '').replace(/\s+$/, '') : '';
+  if (!output.trim()) return '';
+  const lines = output.split('\n');
+  const head = escapeText(lines.slice(0, OUTPUT_LINES).join('\n')).replace(/```/g, '`\u200b`\u200b`');
+  const fitted = fitCode(head, MAX_OUTPUT);
+  const cut = fitted.omittedLines > 0 || fitted.omittedChars > 0 || lines.length > OUTPUT_LINES;
+  const more = cut ? '\n_The rest is in the run report._' : '';
+  return `\n\`\`\`${fitted.code || ' '}\`\`\`${more}`;
 }
 
 function waitLine(view: RunView, st: StepState): string | null {
@@ -116,6 +147,15 @@ function stepButtons(view: RunView, step: Step, st: StepState, value: string): B
 
 // The longest actor an id can show as (see `who`), and a time to render synthetic states at.
 const LONGEST_USER = `U${'X'.repeat(39)}`;
+// Output that escapes to the most characters (`&` → `&amp;`) over more lines than are shown.
+const LONGEST_OUTPUT = Array.from({ length: OUTPUT_LINES + 1 }, () => '&'.repeat(MAX_OUTPUT)).join('\n');
+
+/** A wait cut short as late as it can be, at `at`: the longest "done … into a … wait". */
+function cutShort(step: Step, at: string): Partial<StepState> {
+  const ms = (step.wait?.minutes ?? 0) * 60_000;
+  const end = Date.parse(at) + 1000;
+  return { waitStartedAt: new Date(end - ms).toISOString(), waitEndsAt: new Date(end).toISOString() };
+}
 
 /**
  * The step's status/buttons in the states that take the most room. Packing reads their size, so
@@ -141,6 +181,12 @@ export function syntheticTails(view: RunView, step: Step): KnownBlock[][] {
     buildStepTail(view, step, { ...base, waitEndsAt: null }, open),
     buildStepTail(view, step, { ...base, waitEndsAt: at }, open),
     buildStepTail(view, step, { ...base, status: 'done' }, open),
+    buildStepTail(
+      view,
+      step,
+      { ...base, status: 'done', output: LONGEST_OUTPUT, ...cutShort(step, at) },
+      open,
+    ),
     buildStepTail(view, step, { ...base, status: 'skipped' }, open),
     buildStepTail(view, step, { ...base, status: 'failed' }, open),
   ];

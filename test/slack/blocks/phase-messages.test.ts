@@ -203,4 +203,52 @@ describe('buildPhaseMessages', () => {
   it('refuses a phase index the runbook does not have', () => {
     expect(() => buildPhaseMessages(viewOf(new Harness(BASIC)), 99)).toThrow(RangeError);
   });
+
+  it('says when a step was done before its wait was over, or without it', () => {
+    const run = new Harness(WAIT);
+    run.complete('Deploy to canary');
+    const stepId = run.step('Watch the canary for 10 minutes');
+    run.ok({ type: 'start_wait', userId: 'UWATCHER', stepId });
+    run.clock.advanceMinutes(4);
+    run.ok({ type: 'complete_step', userId: 'U0CAROL1', stepId, confirmEarly: true });
+    expect(allText(render(run, 'Deploy'))).toContain(
+      '✅ Done by <@U0CAROL1> at 14:04 UTC · done 4 min into a 10-minute wait',
+    );
+    const skipped = new Harness(WAIT);
+    skipped.complete('Deploy to canary');
+    skipped.ok({ type: 'complete_step', userId: 'U0CAROL1', stepId, confirmEarly: true });
+    expect(allText(render(skipped, 'Deploy'))).toContain(
+      '✅ Done by <@U0CAROL1> at 14:00 UTC · done without its 10-minute wait',
+    );
+    const waited = new Harness(WAIT);
+    waited.complete('Deploy to canary');
+    waited.ok({ type: 'start_wait', userId: 'UWATCHER', stepId });
+    waited.clock.advanceMinutes(10);
+    waited.complete('Watch the canary for 10 minutes');
+    expect(allText(render(waited, 'Deploy'))).toContain('✅ Done by <@UDEPLOYER> at 14:10 UTC\n');
+  });
+
+  it('marks "I ran it" with a failing exit code with a warning, and shows the first lines of the output', () => {
+    const run = new Harness(COMMANDS, { params: { version: '1.4.2' } });
+    const stepId = run.step('Deploy ${version} to ${env:-staging}');
+    const output = [
+      'Error: <!channel> & <@U123> failed',
+      '```',
+      ...Array.from({ length: 8 }, (_, i) => `line ${i + 2}`),
+    ].join('\n');
+    run.ok({ type: 'complete_step', userId: 'U0CAROL1', stepId, output, exitCode: 1 });
+    const text = allText(render(run, 'Deploy'));
+    expect(text).toContain('⚠️ Deploy');
+    expect(text).toContain('⚠️ Done by <@U0CAROL1> at 14:00 UTC · ⚠️ ran it, *exit code 1*');
+    expect(text).toContain(
+      '```Error: &lt;!channel&gt; &amp; &lt;@U123&gt; failed\n`\u200b`\u200b`\nline 2\nline 3\nline 4```',
+    );
+    expect(text).not.toContain('line 5');
+    expect(text).toContain('_The rest is in the run report._');
+    const ok = new Harness(COMMANDS, { params: { version: '1.4.2' } });
+    ok.ok({ type: 'complete_step', userId: 'U0CAROL1', stepId, output: 'all good\n', exitCode: 0 });
+    const okText = allText(render(ok, 'Deploy'));
+    expect(okText).toContain('✅ Done by <@U0CAROL1> at 14:00 UTC · ran it, exit code 0\n```all good```');
+    expect(okText).not.toContain('⚠️');
+  });
 });
