@@ -2,6 +2,7 @@
 import type { Runbook } from '../../runbook/index.js';
 import type { Notice, RunState } from '../../runs/index.js';
 import { escapeText as esc, mention as who } from '../escape.js';
+import { buildGateNotice, gatePositionOf } from './gate-notice.js';
 
 /** The message for a notice, or null when the thread needs none. */
 export function buildNotice(notice: Notice, runbook: Runbook, state: RunState): { text: string } | null {
@@ -14,6 +15,10 @@ export function buildNotice(notice: Notice, runbook: Runbook, state: RunState): 
       };
     }
     case 'gate_waiting': {
+      // Said as the gate stands now (see gate-notice.ts): a notice posted late is not already stale.
+      const position = gatePositionOf(runbook, notice.approvalIds);
+      const now = position === null ? null : buildGateNotice(runbook, state, position);
+      if (now) return now;
       const roles = notice.approvalIds.map((id) => runbook.approvals.find((a) => a.id === id)?.role ?? id);
       return { text: `🔒 Waiting for approval: ${roles.map(esc).join(', ')}.` };
     }
