@@ -2,15 +2,19 @@
 // (parent, or phase and part) and which post attempt. A click on a message whose post Slack has not
 // answered yet, or a message a crash left unstored, is placed by it, never by guesswork.
 import { z } from 'zod';
+import { GATE_NOTICE_KIND } from './notices/gate-notice.js';
 import type { MessageMetadata } from './outbound/slack-writer.js';
 
 /** Our event type (letters, digits and underscores, as Slack requires). */
 export const RUN_MESSAGE_EVENT = 'deploybot_run_message';
 
+/** The kinds of a run's stored messages: the parent, a phase message part, a gate's notice. */
+export type RunMessageKind = 'parent' | 'phase' | typeof GATE_NOTICE_KIND;
+
 /** The slot of a run's message, and the post attempt that made it. */
 export interface RunMessagePlace {
   runId: string;
-  kind: 'parent' | 'phase';
+  kind: RunMessageKind;
   phaseIndex: number;
   part: number;
   attempt: string;
@@ -18,7 +22,7 @@ export interface RunMessagePlace {
 
 const payloadSchema = z.object({
   run_id: z.string().uuid(),
-  kind: z.enum(['parent', 'phase']),
+  kind: z.enum(['parent', 'phase', GATE_NOTICE_KIND]),
   phase: z.number().int().min(-1).max(10_000),
   part: z.number().int().min(0).max(1000),
   attempt: z.string().min(1).max(64),

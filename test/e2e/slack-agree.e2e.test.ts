@@ -25,6 +25,20 @@ const RUNBOOK = `# Agree
 - [ ] Close the ticket
 `;
 
+const GATED = `# Gated
+
+## Build
+
+- [ ] Compile
+- [ ] Package
+
+Approved By (QA): ________
+
+## Ship
+
+- [ ] Upload
+`;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
@@ -40,7 +54,7 @@ const doneOf = (m: FakeMessage | undefined) => buttonsOf(m).filter((b) => b.acti
 describe.each(DRIVERS)('Slack and Postgres agree (%s)', (driver) => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness({ driver, runbooks: { agree: RUNBOOK }, directory: '' });
+    h = await startHarness({ driver, runbooks: { agree: RUNBOOK, gated: GATED }, directory: '' });
   });
   afterEach(async () => {
     await h.close();
@@ -201,6 +215,29 @@ describe.each(DRIVERS)('Slack and Postgres agree (%s)', (driver) => {
     expect(h.slack.calls.slice(calls).filter((c) => c.method.startsWith('chat.'))).toEqual([]);
     const { replies } = await h.command(`status ${runId}`);
     expect(replies.map((r) => String(r.body.text)).join('\n')).toContain('is no longer updated');
+  });
+
+  it('edits the gate’s notice in place once the gate is signed', async () => {
+    await h.command('start gated');
+    for (let i = 0; i < 2; i++) {
+      const live = h.thread().find((m) => doneOf(m).length > 0);
+      if (live) await clickOn(live);
+      await h.bot.idle();
+    }
+    const waiting = h.thread().find((m) => m.text.startsWith('🔒 Waiting for approval: QA'));
+    if (!waiting) throw new Error('no waiting notice');
+    const gate = [h.parent(), ...h.thread()].flatMap((m) =>
+      buttonsOf(m)
+        .filter((b) => b.actionId === ACTIONS.approve)
+        .map((b) => ({ m, b })),
+    )[0];
+    if (!gate?.m) throw new Error('no Approve button');
+    await h.click(gate.b, 'U0QA0001', { channel: CHANNEL, ts: gate.m.ts });
+    await h.bot.idle();
+    // The same message now says who signed; no thread message still says the gate waits.
+    expect(h.slack.message(CHANNEL, waiting.ts)?.text).toMatch(/^✅ Approval gate signed: QA by <@U0QA0001>/);
+    expect(h.thread().filter((m) => m.text.startsWith('🔒 Waiting for approval'))).toEqual([]);
+    await expectConverged();
   });
 
   it('never sends again a message whose content did not change, whatever the run version', async () => {

@@ -5,6 +5,7 @@ import { buildParentMessage } from '../blocks/parent-message.js';
 import { buildPhaseMessages } from '../blocks/phase-messages.js';
 import type { QueuedStart } from '../blocks/queue-blocks.js';
 import type { RenderedMessage, RunView } from '../blocks/run-view.js';
+import { buildGateNotice, GATE_NOTICE_KIND } from '../notices/gate-notice.js';
 
 /** What the messages show besides the run's own state: the starts queued behind it. */
 export interface ViewExtras {
@@ -44,6 +45,16 @@ export function renderPhase(
   return buildPhaseMessages(toRunView(loaded, now, extras), phaseIndex);
 }
 
+/** A gate's notice in the thread, as the gate stands now (its slot's `phaseIndex` is the gate's position). */
+export function renderGateNotice(loaded: LoadedRun, position: number): RenderedMessage {
+  const notice = buildGateNotice(loaded.runbook, loaded.state, position);
+  const text = notice?.text ?? '🔒 Approval gate';
+  return {
+    text,
+    blocks: [{ type: 'section', block_id: `gate-notice:${position}`, text: { type: 'mrkdwn', text } }],
+  };
+}
+
 /** What one posted message of the run should show now. */
 export function renderStored(
   loaded: LoadedRun,
@@ -52,6 +63,7 @@ export function renderStored(
   extras: ViewExtras = {},
 ): RenderedMessage {
   if (message.kind === 'parent') return renderParent(loaded, now, extras);
+  if (message.kind === GATE_NOTICE_KIND) return renderGateNotice(loaded, message.phaseIndex);
   return renderPhase(loaded, now, message.phaseIndex, extras)[message.part] ?? CONTINUED;
 }
 
@@ -77,6 +89,7 @@ export function createRenderMemo(max = 2_000) {
     /** What one posted message of the run should show now (phases through the memo). */
     stored(loaded: LoadedRun, now: Date, message: StoredMessage, extras: ViewExtras = {}): RenderedMessage {
       if (message.kind === 'parent') return renderParent(loaded, now, extras);
+      if (message.kind === GATE_NOTICE_KIND) return renderGateNotice(loaded, message.phaseIndex);
       return this.phase(loaded, now, message.phaseIndex, extras)[message.part] ?? CONTINUED;
     },
   };

@@ -15,12 +15,13 @@ import type {
 } from '../../db/slack-messages.repository.js';
 import { ACTIVE_STATUSES, type RunEffect } from '../../runs/index.js';
 import type { Clock } from '../../shared/clock.js';
-import { buildRunMessageMetadata, readRunMessageMetadata } from '../message-metadata.js';
+import { buildRunMessageMetadata, type RunMessageKind, readRunMessageMetadata } from '../message-metadata.js';
 import { buildNotice } from '../notices/build-notice.js';
+import { GATE_NOTICE_KIND, liveNoticeSlot } from '../notices/gate-notice.js';
 import type { MessageContent, ReadMessage, SlackWriter } from '../outbound/slack-writer.js';
 import type { CarryEffect } from './carry-effects/index.js';
 import { goneOf, hashOf, MessageGoneError, type MessageWrites } from './message-writes.js';
-import { type RenderMemo, renderParent, type ViewExtras } from './render-run.js';
+import { type RenderMemo, renderGateNotice, renderParent, type ViewExtras } from './render-run.js';
 import { PRIORITY } from './update-budget.js';
 
 /** What sync needs. */
@@ -198,7 +199,9 @@ function follow(
       if (channel) return void (await stopWhenChannelGone(deps, runId, channel, renders));
       for (const e of gone) {
         if (e.message_.kind === 'parent') deps.memory.deletedParents.add(runId);
-        else
+        else if (e.message_.kind === GATE_NOTICE_KIND) {
+          // A deleted notice is not posted again: the gate itself shows its state in the phase.
+        } else
           deps.memory.deletedPhases.set(
             runId,
             new Set([...(deps.memory.deletedPhases.get(runId) ?? []), e.message_.phaseIndex]),
@@ -277,6 +280,15 @@ async function carryOut(
     return true;
   }
   if (effect.type === 'notify') {
+    // A notice a later state replaces (a gate's "waiting for approval") is a stored message of the
+    // run, edited like the others; the rest are posted once.
+    const live = liveNoticeSlot(effect.notice, loaded.runbook);
+    if (live) {
+      const where = { kind: GATE_NOTICE_KIND, phaseIndex: live.phaseIndex, part: 0 } as const;
+      const posted = stored.some((m) => m.kind === where.kind && m.phaseIndex === where.phaseIndex);
+      if (!posted) await postSlot(deps, at, stored, where, renderGateNotice(loaded, live.phaseIndex), parent);
+      return true;
+    }
     const notice = buildNotice(effect.notice, loaded.runbook, loaded.state);
     if (notice) await deps.writer.post(parent.channelId, notice, parent.ts);
   } else if (effect.type === 'dm_contact') {
@@ -354,7 +366,7 @@ async function postSlot(
   deps: SyncDeps,
   at: At,
   stored: StoredMessage[],
-  where: { kind: 'parent' | 'phase'; phaseIndex: number; part: number },
+  where: { kind: RunMessageKind; phaseIndex: number; part: number },
   content: MessageContent,
   parent: StoredMessage | null,
 ): Promise<StoredMessage> {
