@@ -23,7 +23,8 @@ const BUDGETS = (process.env.BENCH_BUDGETS ?? '40,600').split(',').map(Number);
 async function scenario(budget: number): Promise<void> {
   const slack = await createFakeSlack();
   const fb = await FaultBot.create(slack, SECRET, STEPS);
-  const env = { SLACK_UPDATES_PER_MINUTE: String(budget) };
+  // Twenty runs by one person: past the cap that protects a workspace.
+  const env = { SLACK_UPDATES_PER_MINUTE: String(budget), MAX_ACTIVE_RUNS_PER_USER: '100' };
   try {
     await fb.start(env);
     const channels = Array.from({ length: RUNS }, (_, i) => `C0CATCH${String(i).padStart(3, '0')}`);

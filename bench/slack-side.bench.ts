@@ -112,7 +112,8 @@ async function drive(
   f: Figures,
 ) {
   const channel = `C0BENCH${String(i).padStart(3, '0')}`;
-  const starter = 'U0BOB';
+  // Twenty deploys are twenty people (the bot caps active runs per person).
+  const starter = `U0DEP${String(i).padStart(4, '0')}`;
   const start = slashCommandBody({
     text: `start ${RUNBOOK} env=b${i}`,
     userId: starter,

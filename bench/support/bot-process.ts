@@ -51,6 +51,9 @@ export function botEnv(input: { apiUrl: string; secret: string; dataDir: string;
     DATA_DIR: input.dataDir,
     RUNBOOKS_DIR: input.runbooksDir,
     LOG_LEVEL: 'warn',
+    // A bench starts many runs as one person in one channel: past the caps that protect a workspace.
+    MAX_ACTIVE_RUNS_PER_USER: '100',
+    MAX_ACTIVE_RUNS_PER_CHANNEL: '200',
     ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
   };
 }
