@@ -71,8 +71,10 @@ describe('rendering what the bot really sends', () => {
       const buttons = buttonsOf({ blocks: (m.blocks ?? []) as unknown[] });
       expect(html.match(/class="bk-button/g)?.length ?? 0).toBe(buttons.length);
     }
+    // One modal; the Home is published again at each change of the run's status.
     const views = [...h.slack.modals(), ...h.slack.homeViews('U0ALICE')];
-    expect(views.length).toBe(2);
+    expect(h.slack.modals()).toHaveLength(1);
+    expect(h.slack.homeViews('U0ALICE').length).toBeGreaterThanOrEqual(1);
     for (const v of views) {
       const rendered = view(v.view, { names });
       expectSafe(rendered.body + rendered.title + rendered.submit);
