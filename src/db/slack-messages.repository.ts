@@ -1,6 +1,6 @@
 // Where a run's messages are in Slack: channel and ts of the parent and of each phase message part,
 // the posts asked of Slack whose answer is not stored yet, and runs whose channel is gone.
-import { and, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, eq, gt, lt, or, sql } from 'drizzle-orm';
 import type { Database } from './client.js';
 import { runSlackStopsTable, slackMessagesTable, slackPostsTable } from './schema.js';
 
@@ -29,6 +29,14 @@ const whereKey = (k: MessageKey) =>
     eq(slackMessagesTable.phaseIndex, k.phaseIndex),
     eq(slackMessagesTable.part, k.part),
   );
+
+/** The columns of a message's slot (the primary key). */
+const SLOT = [
+  slackMessagesTable.runId,
+  slackMessagesTable.kind,
+  slackMessagesTable.phaseIndex,
+  slackMessagesTable.part,
+];
 
 const wherePostKey = (k: MessageKey) =>
   and(
@@ -78,12 +86,7 @@ export function createSlackMessagesRepository(db: Database) {
         .insert(slackMessagesTable)
         .values(message)
         .onConflictDoUpdate({
-          target: [
-            slackMessagesTable.runId,
-            slackMessagesTable.kind,
-            slackMessagesTable.phaseIndex,
-            slackMessagesTable.part,
-          ],
+          target: SLOT,
           set: {
             channelId: message.channelId,
             ts: message.ts,
@@ -215,9 +218,10 @@ export function createSlackMessagesRepository(db: Database) {
         });
     },
 
-    /** Posts of a run whose answer was never stored (a crash, or still in flight). */
-    async postsInFlight(runId: string): Promise<PostIntent[]> {
-      return db.select().from(slackPostsTable).where(eq(slackPostsTable.runId, runId));
+    /** A post of this slot whose answer was never stored (a crash, or still in flight). */
+    async postInFlight(key: MessageKey): Promise<PostIntent | undefined> {
+      const [row] = await db.select().from(slackPostsTable).where(wherePostKey(key));
+      return row;
     },
 
     /**
@@ -234,12 +238,7 @@ export function createSlackMessagesRepository(db: Database) {
           .insert(slackMessagesTable)
           .values(message)
           .onConflictDoUpdate({
-            target: [
-              slackMessagesTable.runId,
-              slackMessagesTable.kind,
-              slackMessagesTable.phaseIndex,
-              slackMessagesTable.part,
-            ],
+            target: SLOT,
             set: { renderHash: message.renderHash, renderedVersion: message.renderedVersion ?? 0 },
             setWhere: sql`${slackMessagesTable.ts} = ${message.ts} and ${slackMessagesTable.renderHash} is null and ${message.renderHash ?? null}::text is not null`,
           });
@@ -269,25 +268,6 @@ export function createSlackMessagesRepository(db: Database) {
     /** Ends a run's Slack work: its channel is gone or archived. */
     async stopRun(runId: string, reason: string, at: string): Promise<void> {
       await db.insert(runSlackStopsTable).values({ runId, reason, stoppedAt: at }).onConflictDoNothing();
-    },
-
-    /** Why a run's Slack work ended, or null while it goes on. */
-    async stoppedReason(runId: string): Promise<string | null> {
-      const [row] = await db
-        .select({ reason: runSlackStopsTable.reason })
-        .from(runSlackStopsTable)
-        .where(eq(runSlackStopsTable.runId, runId));
-      return row?.reason ?? null;
-    },
-
-    /** Runs among `runIds` whose Slack work ended. */
-    async stoppedAmong(runIds: readonly string[]): Promise<Set<string>> {
-      if (runIds.length === 0) return new Set();
-      const rows = await db
-        .select({ runId: runSlackStopsTable.runId })
-        .from(runSlackStopsTable)
-        .where(inArray(runSlackStopsTable.runId, [...runIds]));
-      return new Set(rows.map((r) => r.runId));
     },
 
     async markRendered(

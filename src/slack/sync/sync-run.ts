@@ -428,9 +428,7 @@ async function findUnstoredPost(
   channelId: string,
   threadTs: string | null,
 ): Promise<ReadMessage | null> {
-  const intent = (await deps.messages.postsInFlight(key.runId)).find(
-    (p) => p.kind === key.kind && p.phaseIndex === key.phaseIndex && p.part === key.part,
-  );
+  const intent = await deps.messages.postInFlight(key);
   if (!intent) return null;
   let messages: ReadMessage[];
   try {
