@@ -89,11 +89,11 @@ describe('interactive inputs are placed like clicks', () => {
       { output: { value: 'x' } },
       'U0BOB',
     );
-    expect(await statusOf(h, 'C0MODAL')).toMatch(/ 0\/2 steps/);
-    expect(await statusOf(h, 'C0OWNA')).toMatch(/ 0\/2 steps/);
+    expect(await statusOf(h, 'C0MODAL')).toMatch(/ 0 of 2 steps/);
+    expect(await statusOf(h, 'C0OWNA')).toMatch(/ 0 of 2 steps/);
     // The untouched metadata, by the person who opened it, works.
     await h.submitView(VIEWS.ranIt, metadata, { output: { value: 'ok' } }, 'U0BOB');
-    expect(await statusOf(h, 'C0MODAL')).toMatch(/ 1\/2 steps/);
+    expect(await statusOf(h, 'C0MODAL')).toMatch(/ 1 of 2 steps/);
   });
 
   it('a click whose response_url points elsewhere is refused: nothing changes, nothing is posted there', async () => {
@@ -115,7 +115,7 @@ describe('interactive inputs are placed like clicks', () => {
       const [res] = await h.send([body]);
       expect(res?.status).toBe(200);
     }
-    expect(await statusOf(h, 'C0HOOK')).toMatch(/ 0\/2 steps/);
+    expect(await statusOf(h, 'C0HOOK')).toMatch(/ 0 of 2 steps/);
   });
 
   it('a request from another workspace is refused', async () => {

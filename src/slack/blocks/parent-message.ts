@@ -87,7 +87,7 @@ function phaseLine(view: RunView): { label: string; words: string; owner: string
   const shown = phase ? runbook.phases[phase.index] : undefined;
   if (!phase || !shown) return null;
   const title = escapeText(truncate(fillPlaceholders(shown.title, valuesOf(view)) || 'Steps', 100));
-  const owner = isActive(view) ? state.owners?.[shown.id] : undefined;
+  const owner = isActive(view) && !view.posting ? state.owners?.[shown.id] : undefined;
   return {
     label: isActive(view) ? 'Progress' : 'Stopped in',
     words: formatPhase(phase, title),

@@ -21,6 +21,12 @@ export interface RunView {
   now: Date;
   /** Starts queued behind the run's environment lock, first first (see queue-blocks.ts). */
   queue?: QueuedStart[];
+  /**
+   * Rendered for a post, not an edit: Slack notifies the people a post mentions (an edit notifies
+   * nobody), and a phase's owner is pinged once, by the phase message, so a posted parent names no
+   * owner; the next edit of the parent does.
+   */
+  posting?: boolean;
 }
 
 /** A message ready for `chat.postMessage` / `chat.update` (both fields, always). */

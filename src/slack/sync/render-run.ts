@@ -10,6 +10,8 @@ import { buildGateNotice, GATE_NOTICE_KIND } from '../notices/gate-notice.js';
 /** What the messages show besides the run's own state: the starts queued behind it. */
 export interface ViewExtras {
   queue?: QueuedStart[];
+  /** Rendered for a post (see RunView.posting). */
+  posting?: boolean;
 }
 
 /** A part a phase no longer needs says so, never keeping stale buttons. */
@@ -19,6 +21,7 @@ const CONTINUED: RenderedMessage = { text: '(continued above)', blocks: [] };
 export function toRunView(loaded: LoadedRun, now: Date, extras: ViewExtras = {}): RunView {
   return {
     ...(extras.queue ? { queue: extras.queue } : {}),
+    ...(extras.posting ? { posting: true } : {}),
     runId: loaded.meta.id,
     runbookName: loaded.meta.runbookName,
     runbook: loaded.runbook,

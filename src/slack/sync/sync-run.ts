@@ -344,7 +344,8 @@ async function ensureParent(deps: SyncDeps, at: At, stored: StoredMessage[]): Pr
   const { loaded } = at;
   const existing = stored.find((m) => m.kind === 'parent');
   if (existing) return existing;
-  const content = renderParent(loaded, at.now, at.extras);
+  // Posted without the phase owner's mention (a post notifies; the phase message pings the owner).
+  const content = renderParent(loaded, at.now, { ...at.extras, posting: true });
   const posted = await postSlot(deps, at, stored, { kind: 'parent', phaseIndex: -1, part: 0 }, content, null);
   // A parent posted again after the first was deleted in Slack says so, in its thread.
   if (deps.memory.deletedParents.delete(loaded.meta.id))

@@ -151,6 +151,10 @@ describe('buildParentMessage', () => {
     expect(allText(buildParentMessage(viewOf(run)))).toContain(
       '*Progress* Phase 2 of 3 · Deploy · on it: <@UDANA>',
     );
+    // Rendered for a post, the parent mentions no owner: a post notifies, and the phase message pings.
+    const posted = allText(buildParentMessage({ ...viewOf(run), posting: true }));
+    expect(posted).toContain('*Progress* Phase 2 of 3 · Deploy');
+    expect(posted).not.toContain('<@UDANA>');
   });
 
   it('turns red and shows the escalation while rolling back', () => {
