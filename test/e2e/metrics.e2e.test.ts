@@ -40,6 +40,8 @@ describe('/metrics', () => {
     const phase = h.thread()[0];
     const done = buttonsOf(phase).find((b) => b.actionId === ACTIONS.stepDone);
     if (!phase || !done) throw new Error('no Done button');
+    // The click's response_url fails, so its message goes out by chat.update, which Slack rate-limits once.
+    h.slack.failNext('response_url', { status: 404 });
     h.slack.failNext('chat.update', { status: 429, retryAfter: 1 });
     await h.click(done, 'U0BOB', { channel: phase.channel, ts: phase.ts });
     await h.bot.idle();
