@@ -1,6 +1,7 @@
 // Read-only questions the Slack surfaces ask: runs in a channel, a user's runs, the last run of a runbook.
 import { and, desc, eq, inArray, like, or, sql } from 'drizzle-orm';
 import { ACTIVE_STATUSES } from '../runs/index.js';
+import type { RunListing } from '../runs/loaded-run.js';
 import type { Database } from './client.js';
 import {
   approvalsTable,
@@ -9,19 +10,6 @@ import {
   runsTable,
   slackMessagesTable,
 } from './schema.js';
-
-/** A run as lists show it. */
-export interface RunListing {
-  id: string;
-  runbookName: string;
-  environment: string;
-  channelId: string;
-  starterId: string;
-  status: string;
-  startedAt: string;
-  finishedAt: string | null;
-  parentTs: string | null;
-}
 
 /** Creates the queries. */
 export function createRunQueries(db: Database) {
@@ -111,8 +99,3 @@ export function createRunQueries(db: Database) {
 
 /** The queries' type. */
 export type RunQueries = ReturnType<typeof createRunQueries>;
-
-/** The id people see for a run. */
-export function shortId(runId: string): string {
-  return runId.slice(0, 8);
-}

@@ -2,6 +2,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Runbook } from '../runbook/index.js';
 import type { EscalationState, RunOwner, RunState, StepState } from '../runs/index.js';
+import type { LoadedRun, RunMeta, SnapshotInfo } from '../runs/loaded-run.js';
 import type { Database, Transaction } from './client.js';
 import {
   approvalsTable,
@@ -15,32 +16,6 @@ import {
 import type { Write } from './writes.js';
 
 type Db = Database | Transaction;
-
-/** Where a run lives in Slack and which runbook it follows; fixed at start. */
-export interface RunMeta {
-  id: string;
-  snapshotId: string;
-  runbookName: string;
-  channelId: string;
-}
-
-/** A run as loaded: its fixed facts, its state and its pinned runbook. */
-export interface LoadedRun {
-  meta: RunMeta;
-  state: RunState;
-  runbook: Runbook;
-  /** The pinned runbook file's content hash and git commit (shown on the parent message). */
-  snapshot: SnapshotInfo;
-  version: number;
-  /** True when the idempotency key asked about is already in the audit trail. */
-  seenKey: boolean;
-}
-
-/** Which version of the runbook file a snapshot holds. */
-export interface SnapshotInfo {
-  contentHash: string;
-  gitCommit: string | null;
-}
 
 interface CachedSnapshot extends SnapshotInfo {
   model: Runbook;

@@ -1,6 +1,6 @@
 // Which PagerDuty event a rollback moment asks for, and what a trigger says. Pure.
-import type { LoadedRun } from '../db/runs.repository.js';
 import type { RunEffect } from '../runs/index.js';
+import type { LoadedRun } from '../runs/loaded-run.js';
 import type { PagerDutyEvent } from './events-api.js';
 
 /** A rollback moment an outside pager may care about. */

@@ -3,9 +3,10 @@
 // Each row is taken under a row lock (skip locked), so replicas turn it into events once.
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../db/client.js';
-import { type LoadedRun, type RunsRepository, rowsOf } from '../db/runs.repository.js';
+import { type RunsRepository, rowsOf } from '../db/runs.repository.js';
 import { handOffsTable, pagerdutyEventsTable } from '../db/schema.js';
 import type { Directory } from '../directory/schema.js';
+import type { LoadedRun } from '../runs/loaded-run.js';
 import type { Clock } from '../shared/clock.js';
 import { dedupKeyOf } from './events-api.js';
 import { actionFor, type HandOffEvent, triggerPayload } from './hand-off-events.js';

@@ -2,8 +2,8 @@
 // and builds it. An edge: it reads the database and the runbooks folder.
 import type { RunbookCatalog } from '../catalog/runbook-catalog.js';
 import { findSnapshotVersion, listRunEvents } from '../db/events.repository.js';
-import { shortId } from '../db/queries.js';
 import type { RunStatus } from '../runs/index.js';
+import { shortId } from '../runs/loaded-run.js';
 import type { RunDeps } from '../usecases/deps.js';
 import { buildRunReport } from './build-report.js';
 

@@ -1,5 +1,4 @@
 // Applying a command to a stored run: lock, apply, store state, events and effects, commit.
-import type { LoadedRun } from '../db/runs.repository.js';
 import { executeWrites } from '../db/writes.js';
 import {
   ACTIVE_STATUSES,
@@ -9,6 +8,7 @@ import {
   type RunEffect,
   type RunState,
 } from '../runs/index.js';
+import type { LoadedRun } from '../runs/loaded-run.js';
 import { inTransaction, type RunDeps } from './deps.js';
 
 /** The outcome of a command. `run` is the run as committed (the caller renders from it). */

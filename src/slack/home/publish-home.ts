@@ -1,8 +1,9 @@
 // Publishes a person's App Home: their active and recent runs, read from the store. Called when the
 // tab is opened and when one of their runs changes status (see sync/carry-effects/publish-homes.ts).
 // `views.publish` has its own rate limit: it is not a chat.update and takes nothing from that budget.
-import type { RunListing, RunQueries } from '../../db/queries.js';
+import type { RunQueries } from '../../db/queries.js';
 import { ACTIVE_STATUSES, type RunStatus } from '../../runs/index.js';
+import type { RunListing } from '../../runs/loaded-run.js';
 import type { RunDeps } from '../../usecases/deps.js';
 import { loadProgress } from '../../usecases/run-progress.js';
 import { buildHomeView, type RunSummary } from '../blocks/home-view.js';

@@ -2,8 +2,8 @@
 // replaced through the click's response_url (no chat.update budget), with the render of the state
 // the command committed. The rest of the run's messages follow through the run queue.
 import type { Logger } from 'pino';
-import type { LoadedRun } from '../../db/runs.repository.js';
 import type { SlackMessagesRepository, StoredMessage } from '../../db/slack-messages.repository.js';
+import type { LoadedRun } from '../../runs/loaded-run.js';
 import type { Clock } from '../../shared/clock.js';
 import type { SlackWriter } from '../outbound/slack-writer.js';
 import type { MessageWrites } from './message-writes.js';

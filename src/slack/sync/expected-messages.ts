@@ -1,8 +1,9 @@
 // What every posted message should show: the render of its run's committed state. Benches and
 // tests compare it with what Slack holds; operators can use it to audit a thread.
 import type { Database } from '../../db/client.js';
-import { createRunsRepository, type LoadedRun } from '../../db/runs.repository.js';
+import { createRunsRepository } from '../../db/runs.repository.js';
 import { slackMessagesTable } from '../../db/schema.js';
+import type { LoadedRun } from '../../runs/loaded-run.js';
 import type { MessageContent } from '../outbound/slack-writer.js';
 import { renderStored, type ViewExtras } from './render-run.js';
 

@@ -2,7 +2,7 @@
 // by the poll for work nobody holds (another replica's crash, a Slack outage). One sync per run at a
 // time in this process; outbox claims keep other processes out.
 import type { Logger } from 'pino';
-import type { LoadedRun } from '../../db/runs.repository.js';
+import type { LoadedRun } from '../../runs/loaded-run.js';
 import { createSyncMemory, type SyncDeps, type SyncOptions, syncRun } from './sync-run.js';
 
 interface Entry {

@@ -1,7 +1,7 @@
 // Escalation DMs: open (and remember) the DM channel, then post the page with an Acknowledge button.
 import type { KnownBlock } from '@slack/types';
-import type { LoadedRun } from '../../db/runs.repository.js';
 import type { RunEffect } from '../../runs/index.js';
+import type { LoadedRun } from '../../runs/loaded-run.js';
 import { escapeText, mention } from '../escape.js';
 import { ACTIONS, encodeValue } from '../ids.js';
 import type { SlackWriter } from '../outbound/slack-writer.js';

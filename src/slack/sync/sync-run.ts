@@ -6,7 +6,7 @@ import { ErrorCode } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/client.js';
 import { DROPPED, type OutboxItem, type OutboxRepository } from '../../db/outbox.repository.js';
-import type { LoadedRun, RunsRepository } from '../../db/runs.repository.js';
+import type { RunsRepository } from '../../db/runs.repository.js';
 import type {
   MessageKey,
   PostIntent,
@@ -14,6 +14,7 @@ import type {
   StoredMessage,
 } from '../../db/slack-messages.repository.js';
 import { ACTIVE_STATUSES, type RunEffect } from '../../runs/index.js';
+import type { LoadedRun } from '../../runs/loaded-run.js';
 import type { Clock } from '../../shared/clock.js';
 import { buildRunMessageMetadata, type RunMessageKind, readRunMessageMetadata } from '../message-metadata.js';
 import { buildNotice } from '../notices/build-notice.js';

@@ -1,7 +1,7 @@
 // `/deploy list` and `/deploy status`: human words for statuses, and one count of steps.
 import { describe, expect, it } from 'vitest';
-import type { RunListing } from '../../../src/db/queries.js';
 import { progressOf, stepTotalsOf } from '../../../src/runs/index.js';
+import type { RunListing } from '../../../src/runs/loaded-run.js';
 import { buildRunListText, buildStatusText } from '../../../src/slack/listeners/commands/texts.js';
 import { BASIC, Harness, rollbackSetup } from '../../runs/support.js';
 

@@ -4,8 +4,8 @@
 // at most), so an acknowledged click is a stored click. Then the clicked message shows the outcome
 // at once (response_url), a refusal is answered privately, and the rest of the run follows.
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { LoadedRun } from '../../../db/runs.repository.js';
 import type { RunCommand } from '../../../runs/index.js';
+import type { LoadedRun } from '../../../runs/loaded-run.js';
 import { executeCommand } from '../../../usecases/execute-command.js';
 import type { SlackContext } from '../../context.js';
 import { ACTIONS, type ButtonValue, decodeValue } from '../../ids.js';

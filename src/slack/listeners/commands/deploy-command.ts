@@ -1,9 +1,9 @@
 // `/deploy`: answer privately or start a run. Reads are acknowledged at once; a start or an abort
 // is committed first (see commit-then-ack.ts), so an acknowledged command is a stored command.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { shortId } from '../../../db/queries.js';
 import { loadRunReport } from '../../../report/load-report.js';
 import { ACTIVE_STATUSES, stepTotalsOf } from '../../../runs/index.js';
+import { shortId } from '../../../runs/loaded-run.js';
 import { maskedNote, maskParams } from '../../../secrets/mask-secrets.js';
 import { executeCommand } from '../../../usecases/execute-command.js';
 import { loadProgress } from '../../../usecases/run-progress.js';

@@ -1,7 +1,8 @@
 // Who may read a run's details (status, steps, the report with its "I ran it" output): people in the
 // run's own channel, its starter, and the directory's admins. Anyone else is told only that the run
 // exists and where, so a run id seen elsewhere leaks nothing of what was typed into it.
-import { type RunListing, shortId } from '../../../db/queries.js';
+
+import { type RunListing, shortId } from '../../../runs/loaded-run.js';
 import type { SlackContext } from '../../context.js';
 
 /** May `userId`, asking from `channelId`, see the run's details? */

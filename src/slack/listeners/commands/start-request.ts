@@ -1,8 +1,8 @@
 // Starting a run from Slack (`/deploy start`, or **Start now** on a queue offer): load the runbook,
 // respect a standing queue offer, take the lock, or answer with the holder and a way to queue.
 import type { KnownBlock } from '@slack/types';
-import { shortId } from '../../../db/queries.js';
 import { createQueueRepository, type QueueEntry } from '../../../db/queue.repository.js';
+import { shortId } from '../../../runs/loaded-run.js';
 import { formatTime, mention } from '../../../runs/refusals.js';
 import { startRunUseCase } from '../../../usecases/start-run.js';
 import { buildLockedReply, queuedText } from '../../blocks/queue-blocks.js';

@@ -1,7 +1,6 @@
 // The private answers of `/deploy`. Pure.
-import type { RunListing } from '../../../db/queries.js';
-import { shortId } from '../../../db/queries.js';
 import type { RunStatus } from '../../../runs/index.js';
+import { type RunListing, shortId } from '../../../runs/loaded-run.js';
 import type { ListedProgress } from '../../../usecases/run-progress.js';
 import { formatPhase, formatStepCount, statusOf } from '../../blocks/format.js';
 import { escapeText as esc, truncate } from '../../escape.js';

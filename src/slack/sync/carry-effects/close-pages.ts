@@ -3,8 +3,8 @@
 import type { KnownBlock } from '@slack/types';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
-import type { LoadedRun } from '../../../db/runs.repository.js';
 import { escalationDmsTable } from '../../../db/schema.js';
+import type { LoadedRun } from '../../../runs/loaded-run.js';
 import type { Clock } from '../../../shared/clock.js';
 import { formatTime } from '../../blocks/format.js';
 import { escapeText, mention } from '../../escape.js';

@@ -3,9 +3,9 @@
 import type { Logger } from 'pino';
 import type { RunbookCatalog } from '../../../catalog/runbook-catalog.js';
 import type { QueueRepository } from '../../../db/queue.repository.js';
-import type { LoadedRun } from '../../../db/runs.repository.js';
 import { loadRunReport } from '../../../report/load-report.js';
 import type { EdgeEffect, RunEffect } from '../../../runs/index.js';
+import type { LoadedRun } from '../../../runs/loaded-run.js';
 import type { Clock } from '../../../shared/clock.js';
 import type { RunDeps } from '../../../usecases/deps.js';
 import { shareReport } from '../../outbound/share-report.js';

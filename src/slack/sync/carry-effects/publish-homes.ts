@@ -5,8 +5,8 @@
 // failed Home must not hold back the run's thread.
 import type { Logger } from 'pino';
 import { createRunQueries } from '../../../db/queries.js';
-import type { LoadedRun } from '../../../db/runs.repository.js';
 import { homeAudienceOf } from '../../../runs/index.js';
+import type { LoadedRun } from '../../../runs/loaded-run.js';
 import type { RunDeps } from '../../../usecases/deps.js';
 import { publishHome } from '../../home/publish-home.js';
 import type { SlackWriter } from '../../outbound/slack-writer.js';

@@ -2,8 +2,8 @@
 // in the channel it was queued from. Once: the offer is claimed in the database before it is posted
 // (two workers agree on one), and a claimed offer whose post did not go out is posted on the retry.
 import type { QueueRepository } from '../../../db/queue.repository.js';
-import type { LoadedRun } from '../../../db/runs.repository.js';
 import { ACTIVE_STATUSES } from '../../../runs/index.js';
+import type { LoadedRun } from '../../../runs/loaded-run.js';
 import type { Clock } from '../../../shared/clock.js';
 import { buildOfferMessage, OFFER_MINUTES, type QueuedStart } from '../../blocks/queue-blocks.js';
 import type { SlackWriter } from '../../outbound/slack-writer.js';
