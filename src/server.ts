@@ -3,34 +3,32 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import { sql } from 'drizzle-orm';
+import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { createRunbookCatalog } from './catalog/runbook-catalog.js';
+import { createRunbookCatalog, type RunbookCatalog } from './catalog/runbook-catalog.js';
 import type { Config } from './config/config.js';
-import { openDatabase } from './db/client.js';
+import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
-import { createRunQueries } from './db/queries.js';
-import { createQueueRepository } from './db/queue.repository.js';
+import { createStore } from './db/repositories.js';
 import { loadDirectory } from './directory/load-directory.js';
+import type { Directory } from './directory/schema.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { serveMetrics, wireMetrics } from './metrics/wire-metrics.js';
 import { pumpHandOffs } from './pagerduty/hand-offs.js';
 import { startPagerDuty } from './pagerduty/start-pagerduty.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { createSlackApp } from './slack/app.js';
-import { createBotIdentity } from './slack/bot-identity.js';
+import { type BotIdentitySource, createBotIdentity } from './slack/bot-identity.js';
 import type { SlackContext } from './slack/context.js';
 import { HTTP_SERVER_OPTIONS, limitServer } from './slack/http-limits.js';
 import { deriveMetadataKey } from './slack/listeners/views/modal-origin.js';
-import { DEFAULT_TIMING, type WriterTiming } from './slack/outbound/slack-writer.js';
+import type { WriterTiming } from './slack/outbound/slack-writer.js';
+import { createTransport, type Transport } from './slack/outbound/transport.js';
 import { createPeopleResolver } from './slack/people/resolve-people.js';
 import { stopReceiver } from './slack/stop-receiver.js';
-import { rememberDm } from './slack/sync/carry-effects/close-pages.js';
-import { createCarryEffects } from './slack/sync/carry-effects/index.js';
-import { queueBehind } from './slack/sync/carry-effects/queue-offer.js';
-import { createOutbound } from './slack/sync/create-outbound.js';
-import { type ExpectedMessage, loadExpectedMessages } from './slack/sync/expected-messages.js';
-import { createRunDeps } from './usecases/deps.js';
+import { createSync, type Sync } from './slack/sync/create-sync.js';
+import type { ExpectedMessage } from './slack/sync/expected-messages.js';
+import type { RunDeps } from './usecases/deps.js';
 import { createBackgroundWorker } from './worker/background-worker.js';
 
 /** Knobs tests turn; production uses the defaults. */
@@ -77,133 +75,54 @@ export interface Bot {
 export async function startBot(config: Config, logger: Logger, options: ServerOptions = {}): Promise<Bot> {
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? createMetrics({ processMetrics: false });
-  // What start-up opened, closed in reverse when a stop signal aborts it (checked between the phases).
-  const opened: (() => unknown)[] = [];
-  const checkpoint = async () => {
-    if (!options.signal?.aborted) return;
-    for (const close of opened.reverse()) await close();
-    throw new StartAborted();
-  };
-  await checkpoint();
-  const database = await openDatabase(config.database);
-  opened.push(() => database.close());
-  await checkpoint();
-  await migrateDatabase(database);
-  await checkpoint();
-  const directoryResult = await loadDirectory(config.directoryFile, { optional: config.directoryOptional });
-  if (!directoryResult.ok) {
-    await database.close();
-    throw new Error(`directory file: ${directoryResult.errors.join('; ')}`);
-  }
-  const directory = directoryResult.directory;
-  const runDeps = createRunDeps(database.db, clock);
+  const opened = startUp(options.signal);
+  const { database, directory } = await openStoreAndDirectory(config, opened);
+  const store = createStore(database.db);
+  const runDeps: RunDeps = { store, clock };
   const catalog = createRunbookCatalog(config.runbooksDir, {
     onParse: metrics.observeParse,
     ...(config.parseTimeLimitMs ? { parseTimeLimitMs: config.parseTimeLimitMs } : {}),
   });
   opened.push(() => catalog.close());
-  const pagerDuty = startPagerDuty(config, directory, { db: database.db, clock, logger, runs: runDeps.runs });
-  const runQueue = createQueueRepository(database.db);
-  const viewExtras = (loaded: Parameters<typeof queueBehind>[1]) => queueBehind(runQueue, loaded);
-  // The carriers post through the writer, which exists only once the output path does.
-  let carry: ReturnType<typeof createCarryEffects> | undefined;
-  const outbound = createOutbound({
-    config,
-    db: database.db,
-    logger,
-    clock,
-    timing: options.timing ?? {
-      ...DEFAULT_TIMING,
-      updatesPerMinute: config.slack.updatesPerMinute ?? DEFAULT_TIMING.updatesPerMinute,
-    },
-    metrics,
-    ...(options.workerId ? { workerId: options.workerId } : {}),
-    rememberDm: rememberDm(database.db),
-    carry: (loaded, effect, parent) => (carry ? carry(loaded, effect, parent) : Promise.resolve(false)),
-    viewExtras,
-  });
-  carry = createCarryEffects({
-    runDeps,
-    catalog,
-    writer: outbound.writer,
-    logger,
-    queue: runQueue,
-    clock,
-  });
-  wireMetrics(metrics, database.db, clock, outbound.client);
-  const { queue } = outbound;
-  const identity = createBotIdentity(outbound.client, config.slack, logger);
+  const pagerDuty = startPagerDuty(config, directory, { db: database.db, clock, logger });
+  const transport = createTransport({ config, logger, budgetStore: store.budget, timing: options.timing });
+  const sync = createSync({ store, transport, catalog, logger, clock, metrics, workerId: options.workerId });
+  wireMetrics(metrics, database.db, clock, transport.client);
+  const identity = createBotIdentity(transport.client, config.slack, logger);
   opened.push(() => identity.stop());
-  const ctx: SlackContext = {
-    runDeps,
-    catalog,
-    queries: createRunQueries(database.db),
-    writer: outbound.writer,
-    people: createPeopleResolver(outbound.writer, () => directory),
-    directory: () => directory,
-    logger,
-    metrics,
-    feedback: outbound.feedback,
-    metadataKey: deriveMetadataKey(config.slack.signingSecret),
-    limits: config.limits ?? null,
-    kick: queue.kick,
-  };
-  const health = async () => {
-    try {
-      await database.db.execute(sql`select 1`);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const ctx = slackContext({ config, runDeps, catalog, directory, logger, metrics, transport, sync });
   const served = await serveMetrics(metrics, config.metrics);
   opened.push(() => served.server?.close());
   const { app } = createSlackApp({
     config,
     logger,
     ctx,
-    health,
-    track: queue.track,
+    health: store.ping,
+    track: sync.queue.track,
     authorize: identity.authorize,
     routes: served.routes,
   });
   const worker = createBackgroundWorker({
     runDeps,
     logger,
-    queue,
+    queue: sync.queue,
     pollMs: options.pollMs ?? 1000,
-    expireOffers: () => runQueue.expireOffers(clock.now()),
+    expireOffers: () => store.queue.expireOffers(clock.now()),
     // Without PagerDuty, rollback moments are still taken off the list (so turning it on later
     // never pages for old runs).
-    flushPagerDuty: pagerDuty
-      ? () => pagerDuty.flush()
-      : () => pumpHandOffs({ db: database.db, clock, runs: runDeps.runs, directory: () => directory }),
+    flushPagerDuty: () =>
+      pagerDuty?.flush() ?? pumpHandOffs({ db: database.db, clock, directory: () => directory }),
   });
-  // Start-up does not depend on Slack: it waits for auth.test a short while at most (or a stop).
-  const waited = options.signal ? [once(options.signal, 'abort')] : [];
-  await Promise.race([identity.ready, delay(3000, undefined, { ref: false }), ...waited]);
-  await checkpoint();
-  const listen = config.host ? { port: config.port, host: config.host } : config.port;
-  const started = config.slack.appToken
-    ? await app.start(listen)
-    : await app.start(listen, HTTP_SERVER_OPTIONS);
-  const httpServer = config.slack.appToken ? null : (started as Server);
-  if (httpServer) limitServer(httpServer);
+  await waitForIdentity(identity, options.signal);
+  await opened.checkpoint();
+  const { port, httpServer } = await listen(app, config);
   opened.push(() => stopReceiver(app, httpServer, logger, 0));
-  await checkpoint();
-  const port = httpServer ? (httpServer.address() as { port: number }).port : config.port;
-  // Catch up: every active run's messages are compared with the committed state, all runs at once,
-  // through the per-run queue (a click meanwhile does not sync the run a second time in parallel).
-  queue.catchUp((await ctx.queries.activeAll()).map((run) => run.id));
+  await opened.checkpoint();
+  await sync.start();
   worker.start();
-  logger.info(
-    {
-      port,
-      socketMode: Boolean(config.slack.appToken),
-      database: 'url' in config.database ? 'postgres' : 'pglite',
-    },
-    'deploybot is up',
-  );
+  const how = { port, socketMode: Boolean(config.slack.appToken), database: database.driver };
+  logger.info(how, 'deploybot is up');
+  const stopParts = { identity, app, httpServer, served, worker, sync, catalog, database, logger };
   return {
     port,
     metrics,
@@ -211,26 +130,119 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     async tick() {
       // A pass, and the Slack writes its rounds handed on (a round does not wait for them).
       await worker.tick();
-      await queue.idle();
+      await sync.queue.idle();
     },
-    expectedMessages: () => loadExpectedMessages(database.db, clock.now(), viewExtras),
+    expectedMessages: sync.expectedMessages,
     async idle() {
       // Listener work starts kicks, kicks may finish after: wait until nothing is left.
-      await queue.idle();
+      await sync.queue.idle();
       await worker.tick();
-      await queue.idle();
+      await sync.queue.idle();
     },
-    async stop() {
-      identity.stop();
-      await stopReceiver(app, httpServer, logger, options.requestGraceMs);
-      await served.server?.close();
-      await worker.stop();
-      // Unfinished Slack work is safe in the outbox (its short lease lapses for the next process):
-      // wait a bounded time, as container stops give a grace period, not forever.
-      await queue.drain(options.stopTimeoutMs ?? 10_000);
-      await catalog.close();
-      await database.close();
-      logger.info('deploybot stopped');
+    stop: () => stopBot(stopParts, options),
+  };
+}
+
+/** What the Slack listeners are given. */
+function slackContext(parts: {
+  config: Config;
+  runDeps: RunDeps;
+  catalog: RunbookCatalog;
+  directory: Directory;
+  logger: Logger;
+  metrics: Metrics;
+  transport: Transport;
+  sync: Sync;
+}): SlackContext {
+  const { config, transport, directory } = parts;
+  return {
+    runDeps: parts.runDeps,
+    catalog: parts.catalog,
+    writer: transport.writer,
+    people: createPeopleResolver(transport.writer, () => directory),
+    directory: () => directory,
+    logger: parts.logger,
+    metrics: parts.metrics,
+    feedback: parts.sync.feedback,
+    metadataKey: deriveMetadataKey(config.slack.signingSecret),
+    limits: config.limits ?? null,
+    kick: parts.sync.queue.kick,
+  };
+}
+
+/** What start-up opened, closed in reverse when a stop signal aborts it (checked between phases). */
+function startUp(signal: AbortSignal | undefined) {
+  const opened: (() => unknown)[] = [];
+  return {
+    push: (close: () => unknown) => void opened.push(close),
+    async checkpoint() {
+      if (!signal?.aborted) return;
+      for (const close of opened.reverse()) await close();
+      throw new StartAborted();
     },
   };
+}
+
+/** Opens and migrates the database, and reads the directory file. */
+async function openStoreAndDirectory(
+  config: Config,
+  opened: ReturnType<typeof startUp>,
+): Promise<{ database: DatabaseHandle; directory: Directory }> {
+  await opened.checkpoint();
+  const database = await openDatabase(config.database);
+  opened.push(() => database.close());
+  await opened.checkpoint();
+  await migrateDatabase(database);
+  await opened.checkpoint();
+  const loaded = await loadDirectory(config.directoryFile, { optional: config.directoryOptional });
+  if (!loaded.ok) {
+    await database.close();
+    throw new Error(`directory file: ${loaded.errors.join('; ')}`);
+  }
+  return { database, directory: loaded.directory };
+}
+
+/** Start-up does not depend on Slack: it waits for auth.test a short while at most (or a stop). */
+async function waitForIdentity(identity: BotIdentitySource, signal: AbortSignal | undefined): Promise<void> {
+  const waited = signal ? [once(signal, 'abort')] : [];
+  await Promise.race([identity.ready, delay(3000, undefined, { ref: false }), ...waited]);
+}
+
+/** Starts the receiver: HTTP (with its limits) or Socket Mode. */
+async function listen(app: App, config: Config): Promise<{ port: number; httpServer: Server | null }> {
+  const at = config.host ? { port: config.port, host: config.host } : config.port;
+  if (config.slack.appToken) {
+    await app.start(at);
+    return { port: config.port, httpServer: null };
+  }
+  const httpServer = (await app.start(at, HTTP_SERVER_OPTIONS)) as Server;
+  limitServer(httpServer);
+  return { port: (httpServer.address() as { port: number }).port, httpServer };
+}
+
+/** Stops taking requests, finishes what is in flight (for a bounded time), closes the database. */
+async function stopBot(
+  parts: {
+    identity: BotIdentitySource;
+    app: App;
+    httpServer: Server | null;
+    served: Awaited<ReturnType<typeof serveMetrics>>;
+    worker: ReturnType<typeof createBackgroundWorker>;
+    sync: Sync;
+    catalog: RunbookCatalog;
+    database: DatabaseHandle;
+    logger: Logger;
+  },
+  options: ServerOptions,
+): Promise<void> {
+  parts.identity.stop();
+  await stopReceiver(parts.app, parts.httpServer, parts.logger, options.requestGraceMs);
+  await parts.served.server?.close();
+  await parts.worker.stop();
+  // Unfinished Slack work is safe in the outbox (its short lease lapses for the next process):
+  // wait a bounded time, as container stops give a grace period, not forever.
+  await parts.sync.queue.drain(options.stopTimeoutMs ?? 10_000);
+  await parts.catalog.close();
+  await parts.database.close();
+  parts.logger.info('deploybot stopped');
 }

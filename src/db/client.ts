@@ -70,3 +70,23 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     close: () => client.close(),
   };
 }
+
+/** The database or one of its transactions: what a repository is built over. */
+export type Db = Database | Transaction;
+
+type BoundTo<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
+
+/**
+ * Binds functions whose first parameter is the database to one database (or transaction): how a
+ * repository written as plain functions becomes `createXRepository({ db })`.
+ */
+export function bindDb<T extends Record<string, (db: Db, ...args: never[]) => unknown>>(
+  db: Db,
+  fns: T,
+): { [K in keyof T]: BoundTo<T[K]> } {
+  const bound: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(fns)) {
+    bound[name] = (...args: never[]) => fn(db, ...args);
+  }
+  return bound as { [K in keyof T]: BoundTo<T[K]> };
+}

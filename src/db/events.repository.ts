@@ -1,9 +1,12 @@
 // What the run report reads from the store: a run's audit trail, and the runbook version it pinned.
 import { asc, eq } from 'drizzle-orm';
-import type { Database, Transaction } from './client.js';
+import { bindDb, type Db } from './client.js';
 import { runbookSnapshotsTable, runEventsTable } from './schema.js';
 
-type Db = Database | Transaction;
+/** Creates the events repository: what a report reads. */
+export function createEventsRepository({ db }: { db: Db }) {
+  return bindDb(db, { listRunEvents, findSnapshotVersion });
+}
 
 /** One stored command of a run, with the events it recorded. */
 export interface RunEventRow {
@@ -16,7 +19,7 @@ export interface RunEventRow {
 }
 
 /** A run's audit trail, in the order the commands were stored. */
-export async function listRunEvents(db: Db, runId: string): Promise<RunEventRow[]> {
+async function listRunEvents(db: Db, runId: string): Promise<RunEventRow[]> {
   const rows = await db
     .select({
       id: runEventsTable.id,
@@ -37,7 +40,7 @@ export async function listRunEvents(db: Db, runId: string): Promise<RunEventRow[
 }
 
 /** The content hash and git commit of a pinned runbook, or null when the snapshot is gone. */
-export async function findSnapshotVersion(
+async function findSnapshotVersion(
   db: Db,
   snapshotId: string,
 ): Promise<{ contentHash: string; gitCommit: string | null } | null> {

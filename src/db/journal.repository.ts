@@ -1,12 +1,10 @@
 // The audit trail, the outbox of effects and the durable timers: what a command leaves behind.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { RunEffect, RunEvent, TimerPayload } from '../runs/index.js';
-import type { Database, Transaction } from './client.js';
+import { bindDb, type Db } from './client.js';
 import { rowsOf } from './runs.repository.js';
 import { handOffsTable, outboxTable, runEventsTable, timersTable } from './schema.js';
 import type { Write } from './writes.js';
-
-type Db = Database | Transaction;
 
 /** A stored command: what the audit trail keeps of it. */
 export interface StoredCommand {
@@ -19,8 +17,8 @@ export interface StoredCommand {
 }
 
 /** Creates the journal repository. */
-export function createJournalRepository() {
-  return { appendCommandWrite, effectWrites, dueTimers, claimTimer, finishTimerWrite };
+export function createJournalRepository({ db }: { db: Db }) {
+  return bindDb(db, { appendCommandWrite, effectWrites, dueTimers, claimTimer, finishTimerWrite });
 }
 
 /** The repository's type. */

@@ -1,11 +1,9 @@
 // Environment locks: one active run per runbook and environment.
 import { and, eq } from 'drizzle-orm';
 import type { RunEffect } from '../runs/index.js';
-import type { Database, Transaction } from './client.js';
+import { bindDb, type Db } from './client.js';
 import { environmentLocksTable, outboxTable } from './schema.js';
 import type { Write } from './writes.js';
-
-type Db = Database | Transaction;
 
 /** Who holds an environment. */
 export interface LockHolder {
@@ -15,8 +13,8 @@ export interface LockHolder {
 }
 
 /** Creates the locks repository. */
-export function createLocksRepository() {
-  return { acquire, releaseWrite, releaseWrites };
+export function createLocksRepository({ db }: { db: Db }) {
+  return bindDb(db, { acquire, releaseWrite, releaseWrites });
 }
 
 /** The repository's type. */

@@ -1,7 +1,7 @@
 // The outbox: Slack work a command produced, carried out after commit by one worker per run at a time.
 import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { RunEffect } from '../runs/index.js';
-import type { Database } from './client.js';
+import type { Db } from './client.js';
 import { outboxTable, runsTable } from './schema.js';
 
 /** One claimed piece of work. */
@@ -17,8 +17,13 @@ const RESTING = 'resting';
 export const DROPPED = 'dropped: ';
 
 /** Creates the outbox repository. */
-export function createOutboxRepository(db: Database) {
+export function createOutboxRepository({ db }: { db: Db }) {
   return {
+    /** Queues Slack work for a run (the caller's transaction commits it with what caused it). */
+    async add(runId: string, effect: RunEffect, at: string): Promise<void> {
+      await db.insert(outboxTable).values({ runId, effect, createdAt: at });
+    },
+
     /**
      * Claims every pending item of a run for `leaseMs`, or nothing when another worker holds the
      * run's items (so one run's Slack work always happens in order, by one worker).
@@ -77,6 +82,21 @@ export function createOutboxRepository(db: Database) {
           lastError: error.slice(0, 1000),
           claimedBy: retryAt ? RESTING : null,
           claimedUntil: retryAt ? retryAt.toISOString() : null,
+        })
+        .where(inArray(outboxTable.id, [...ids]));
+    },
+
+    /** Gives items up for good: Slack kept refusing them (they are done, their error says dropped). */
+    async drop(ids: readonly number[], error: string, now: Date): Promise<void> {
+      if (ids.length === 0) return;
+      await db
+        .update(outboxTable)
+        .set({
+          attempts: sql`${outboxTable.attempts} + 1`,
+          lastError: `${DROPPED}${error}`.slice(0, 1000),
+          claimedBy: null,
+          claimedUntil: null,
+          doneAt: now.toISOString(),
         })
         .where(inArray(outboxTable.id, [...ids]));
     },

@@ -2,7 +2,7 @@
 import { and, desc, eq, inArray, like, or, sql } from 'drizzle-orm';
 import { ACTIVE_STATUSES } from '../runs/index.js';
 import type { RunListing } from '../runs/loaded-run.js';
-import type { Database } from './client.js';
+import type { Db } from './client.js';
 import {
   approvalsTable,
   runSlackStopsTable,
@@ -12,7 +12,7 @@ import {
 } from './schema.js';
 
 /** Creates the queries. */
-export function createRunQueries(db: Database) {
+export function createRunQueries({ db }: { db: Db }) {
   const listing = () =>
     db
       .select({

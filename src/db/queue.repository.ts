@@ -4,10 +4,8 @@
 // under the entries' row locks make replicas agree.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { RunEffect } from '../runs/index.js';
-import type { Database, Transaction } from './client.js';
+import type { Db } from './client.js';
 import { environmentLocksTable, outboxTable, runQueueTable } from './schema.js';
-
-type Db = Database | Transaction;
 
 /** A queue entry as stored. */
 export type QueueEntry = typeof runQueueTable.$inferSelect;
@@ -22,7 +20,7 @@ export type NewEntry = Pick<
 > & { status: 'proposed' | 'waiting' };
 
 /** Creates the queue repository. */
-export function createQueueRepository(db: Database) {
+export function createQueueRepository({ db }: { db: Db }) {
   const rerender = (tx: Db, runId: string | null, at: string) =>
     runId ? outbox(tx, runId, { type: 'render_run' }, at) : Promise.resolve();
 
@@ -254,29 +252,24 @@ export function createQueueRepository(db: Database) {
 export type QueueRepository = ReturnType<typeof createQueueRepository>;
 
 /** Queues a re-render of the run the entry waits behind (its parent message lists the queue). */
-async function outbox(
-  tx: Database | Transaction,
-  runId: string,
-  effect: RunEffect,
-  at: string,
-): Promise<void> {
+async function outbox(tx: Db, runId: string, effect: RunEffect, at: string): Promise<void> {
   await tx.insert(outboxTable).values({ runId, effect, createdAt: at });
 }
 
 /** Queues the edit that takes the buttons off an offer that ended (taken, left or expired). */
-async function closeOfferLater(tx: Database | Transaction, row: QueueEntry, at: string): Promise<void> {
+async function closeOfferLater(tx: Db, row: QueueEntry, at: string): Promise<void> {
   if (!row.releasedByRunId || !row.offeredAt) return;
   await outbox(tx, row.releasedByRunId, { type: 'close_offer', entryId: row.id }, at);
 }
 
 /** An offer ended unused (left or expired): its message is closed and the next in line is asked. */
-async function offerEnded(tx: Database | Transaction, row: QueueEntry, at: string): Promise<void> {
+async function offerEnded(tx: Db, row: QueueEntry, at: string): Promise<void> {
   await closeOfferLater(tx, row, at);
   await offerLater(tx, row, at);
 }
 
 /** Queues the offer to the next entry, as Slack work of the run that released the lock. */
-async function offerLater(tx: Database | Transaction, row: QueueEntry, at: string): Promise<void> {
+async function offerLater(tx: Db, row: QueueEntry, at: string): Promise<void> {
   if (!row.releasedByRunId) return;
   await outbox(
     tx,

@@ -1,9 +1,9 @@
 // Runs in the database: load a run under a row lock, and write back what a command changed.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Runbook } from '../runbook/index.js';
 import type { EscalationState, RunOwner, RunState, StepState } from '../runs/index.js';
 import type { LoadedRun, RunMeta, SnapshotInfo } from '../runs/loaded-run.js';
-import type { Database, Transaction } from './client.js';
+import { bindDb, type Db } from './client.js';
 import {
   approvalsTable,
   escalationContactsTable,
@@ -15,15 +15,21 @@ import {
 } from './schema.js';
 import type { Write } from './writes.js';
 
-type Db = Database | Transaction;
-
 interface CachedSnapshot extends SnapshotInfo {
   model: Runbook;
 }
 
 /** Creates the runs repository. */
-export function createRunsRepository() {
-  return { insertRun, loadRun, saveRunWrites, findSnapshot, saveSnapshot };
+export function createRunsRepository({ db }: { db: Db }) {
+  return bindDb(db, {
+    insertRun,
+    deleteRun,
+    loadRun,
+    saveRunWrites,
+    findSnapshot,
+    saveSnapshot,
+    lastContentHash,
+  });
 }
 
 // Snapshots never change once stored (they are keyed by content), so a parsed copy can be kept.
@@ -80,6 +86,23 @@ async function findSnapshotWithInfo(db: Db, id: string): Promise<CachedSnapshot 
 }
 
 /** Inserts a new run with its steps. */
+/** Deletes a run that was just inserted in this transaction (a refused start leaves nothing). */
+async function deleteRun(db: Db, runId: string): Promise<void> {
+  await db.delete(runsTable).where(eq(runsTable.id, runId));
+}
+
+/** The content hash of the runbook file that the last run of `runbookName` pinned, if any. */
+async function lastContentHash(db: Db, runbookName: string): Promise<string | null> {
+  const [previous] = await db
+    .select({ hash: runbookSnapshotsTable.contentHash })
+    .from(runsTable)
+    .innerJoin(runbookSnapshotsTable, eq(runsTable.snapshotId, runbookSnapshotsTable.id))
+    .where(eq(runsTable.runbookName, runbookName))
+    .orderBy(desc(runsTable.startedAt))
+    .limit(1);
+  return previous?.hash ?? null;
+}
+
 async function insertRun(db: Db, meta: RunMeta, state: RunState): Promise<void> {
   await db.insert(runsTable).values({ ...meta, ...runColumns(state), version: 1 });
   const steps = Object.entries(state.steps).map(([stepId, st]) => ({

@@ -1,7 +1,7 @@
 // Where a run's messages are in Slack: channel and ts of the parent and of each phase message part,
 // the posts asked of Slack whose answer is not stored yet, and runs whose channel is gone.
 import { and, eq, gt, lt, or, sql } from 'drizzle-orm';
-import type { Database } from './client.js';
+import type { Db } from './client.js';
 import { runSlackStopsTable, slackMessagesTable, slackPostsTable } from './schema.js';
 
 /** A stored message of a run. */
@@ -47,8 +47,13 @@ const wherePostKey = (k: MessageKey) =>
   );
 
 /** Creates the Slack messages repository. */
-export function createSlackMessagesRepository(db: Database) {
+export function createSlackMessagesRepository({ db }: { db: Db }) {
   return {
+    /** Every stored message of every run (the audit of what Slack should show). */
+    async all(): Promise<StoredMessage[]> {
+      return db.select().from(slackMessagesTable);
+    },
+
     async forRun(runId: string): Promise<StoredMessage[]> {
       return db.select().from(slackMessagesTable).where(eq(slackMessagesTable.runId, runId));
     },

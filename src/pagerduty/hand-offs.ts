@@ -3,7 +3,7 @@
 // Each row is taken under a row lock (skip locked), so replicas turn it into events once.
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../db/client.js';
-import { type RunsRepository, rowsOf } from '../db/runs.repository.js';
+import { createRunsRepository, rowsOf } from '../db/runs.repository.js';
 import { handOffsTable, pagerdutyEventsTable } from '../db/schema.js';
 import type { Directory } from '../directory/schema.js';
 import type { LoadedRun } from '../runs/loaded-run.js';
@@ -14,7 +14,6 @@ import { actionFor, type HandOffEvent, triggerPayload } from './hand-off-events.
 interface PumpDeps {
   db: Database;
   clock: Clock;
-  runs: RunsRepository;
   directory: () => Directory;
 }
 
@@ -34,7 +33,7 @@ export async function pumpHandOffs(deps: PumpDeps): Promise<void> {
         ),
       )[0];
       if (!locked) return;
-      const loaded = await deps.runs.loadRun(tx, String(locked.run_id));
+      const loaded = await createRunsRepository({ db: tx }).loadRun(String(locked.run_id));
       if (loaded) await recordEvent(tx, deps, loaded, String(locked.event) as HandOffEvent);
       await tx
         .update(handOffsTable)

@@ -5,7 +5,6 @@
 import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.js';
-import type { RunsRepository } from '../db/runs.repository.js';
 import { outboxTable, pagerdutyEventsTable } from '../db/schema.js';
 import type { Directory } from '../directory/schema.js';
 import type { RunEffect } from '../runs/index.js';
@@ -21,7 +20,6 @@ export interface PagerDutyDeps {
   clock: Clock;
   logger: Logger;
   directory: () => Directory;
-  runs: RunsRepository;
   config: { eventsUrl: string; keys: Record<string, string> };
 }
 

@@ -3,7 +3,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/client.js';
-import type { RunsRepository } from '../db/runs.repository.js';
 import type { Directory } from '../directory/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { createPagerDuty, type PagerDuty } from './pagerduty-outbox.js';
@@ -12,7 +11,7 @@ import { createPagerDuty, type PagerDuty } from './pagerduty-outbox.js';
 export function startPagerDuty(
   config: Config,
   directory: Directory,
-  deps: { db: Database; clock: Clock; logger: Logger; runs: RunsRepository },
+  deps: { db: Database; clock: Clock; logger: Logger },
 ): PagerDuty | null {
   const settings = directory.pagerduty;
   if (!settings) return null;

@@ -1,7 +1,6 @@
 // Gathers what a run report is built from (the run, its audit trail, the pinned runbook's own text)
 // and builds it. An edge: it reads the database and the runbooks folder.
 import type { RunbookCatalog } from '../catalog/runbook-catalog.js';
-import { findSnapshotVersion, listRunEvents } from '../db/events.repository.js';
 import type { RunStatus } from '../runs/index.js';
 import { shortId } from '../runs/loaded-run.js';
 import type { RunDeps } from '../usecases/deps.js';
@@ -20,15 +19,15 @@ export interface RunReport {
 
 /** Builds the report of a run, or null when there is no such run. */
 export async function loadRunReport(
-  deps: Pick<RunDeps, 'db' | 'runs'>,
+  deps: { store: Pick<RunDeps['store'], 'runs' | 'events'> },
   catalog: Pick<RunbookCatalog, 'load'>,
   runId: string,
 ): Promise<RunReport | null> {
-  const loaded = await deps.runs.loadRun(deps.db, runId);
+  const loaded = await deps.store.runs.loadRun(runId);
   if (!loaded) return null;
   const { meta, state, runbook } = loaded;
-  const events = await listRunEvents(deps.db, runId);
-  const version = await findSnapshotVersion(deps.db, meta.snapshotId);
+  const events = await deps.store.events.listRunEvents(runId);
+  const version = await deps.store.events.findSnapshotVersion(meta.snapshotId);
   const source = version ? await pinnedSource(catalog, meta.runbookName, version.contentHash) : null;
   const markdown = buildRunReport({ runbookName: meta.runbookName, runbook, state, events, source, version });
   const day = state.startedAt.slice(0, 10);

@@ -24,7 +24,7 @@ import { createDeployCommand } from './listeners/commands/deploy-command.js';
 import { createAppHomeOpened } from './listeners/events/app-home-opened.js';
 import { createRequestScope } from './listeners/request-scope.js';
 import { createRanItSubmission, createRollbackSubmission } from './listeners/views/modal-submissions.js';
-import { slackClientOptions } from './sync/create-outbound.js';
+import { slackClientOptions } from './outbound/transport.js';
 
 /** What the app needs besides the listeners' context. */
 export interface SlackAppOptions {

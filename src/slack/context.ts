@@ -2,7 +2,6 @@
 import type { Logger } from 'pino';
 import type { RunbookCatalog } from '../catalog/runbook-catalog.js';
 import type { RunLimits } from '../config/config.js';
-import type { RunQueries } from '../db/queries.js';
 import type { Directory } from '../directory/schema.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { LoadedRun } from '../runs/loaded-run.js';
@@ -15,7 +14,6 @@ import type { ClickFeedback } from './sync/click-feedback.js';
 export interface SlackContext {
   runDeps: RunDeps;
   catalog: RunbookCatalog;
-  queries: RunQueries;
   writer: SlackWriter;
   people: PeopleResolver;
   directory: () => Directory;

@@ -1,48 +1,21 @@
-// What the use cases need: the database, the repositories and the clock, in one object.
-import type { Database, Transaction } from '../db/client.js';
-import { createJournalRepository } from '../db/journal.repository.js';
-import { createLocksRepository } from '../db/locks.repository.js';
-import { createRunsRepository } from '../db/runs.repository.js';
+// What the use cases need: the store and the clock. The store's types are the port the edges
+// (Slack, the worker) use: they import them from here, never from src/db.
+import type { Database } from '../db/client.js';
+import { createStore, type Store } from '../db/repositories.js';
 import type { Clock } from '../shared/clock.js';
+
+export type { OutboxItem } from '../db/outbox.repository.js';
+export type { QueueEntry } from '../db/queue.repository.js';
+export type { Repositories, Store } from '../db/repositories.js';
+export type { MessageKey, PostIntent, StoredMessage } from '../db/slack-messages.repository.js';
 
 /** Dependencies of the run use cases. */
 export interface RunDeps {
-  db: Database;
+  store: Store;
   clock: Clock;
-  runs: ReturnType<typeof createRunsRepository>;
-  journal: ReturnType<typeof createJournalRepository>;
-  locks: ReturnType<typeof createLocksRepository>;
 }
 
-/** Builds the dependencies over a database. */
+/** Builds the dependencies over a database (tests and benches; the root builds its store once). */
 export function createRunDeps(db: Database, clock: Clock): RunDeps {
-  return {
-    db,
-    clock,
-    runs: createRunsRepository(),
-    journal: createJournalRepository(),
-    locks: createLocksRepository(),
-  };
-}
-
-const RETRYABLE = new Set(['40001', '40P01']);
-
-/** Runs a transaction, retrying a few times on serialization failures and deadlocks. */
-export async function inTransaction<T>(db: Database, fn: (tx: Transaction) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction(fn);
-    } catch (error) {
-      if (attempt >= 5 || !RETRYABLE.has(pgCode(error) ?? '')) throw error;
-    }
-  }
-}
-
-/** The Postgres error code of an error or of its cause (drizzle wraps driver errors). */
-export function pgCode(error: unknown): string | undefined {
-  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
+  return { store: createStore(db), clock };
 }

@@ -1,5 +1,4 @@
 // Applying a command to a stored run: lock, apply, store state, events and effects, commit.
-import { executeWrites } from '../db/writes.js';
 import {
   ACTIVE_STATUSES,
   applyCommand,
@@ -9,7 +8,7 @@ import {
   type RunState,
 } from '../runs/index.js';
 import type { LoadedRun } from '../runs/loaded-run.js';
-import { inTransaction, type RunDeps } from './deps.js';
+import type { RunDeps } from './deps.js';
 
 /** The outcome of a command. `run` is the run as committed (the caller renders from it). */
 export type CommandResult =
@@ -37,8 +36,8 @@ export async function executeCommand(
   deps: RunDeps,
   input: { runId: string; command: RunCommand | CommandBuilder; idempotencyKey: string | null },
 ): Promise<CommandResult> {
-  return inTransaction(deps.db, async (tx) => {
-    const loaded = await deps.runs.loadRun(tx, input.runId, 'update', input.idempotencyKey);
+  return deps.store.withTransaction(async (tx) => {
+    const loaded = await tx.runs.loadRun(input.runId, 'update', input.idempotencyKey);
     if (!loaded) return { ok: false, refusal: { code: 'run.not_found', message: 'no such run' } };
     if (loaded.seenKey) return { ok: true, state: loaded.state, run: loaded, effects: [], duplicate: true };
     const command = typeof input.command === 'function' ? await input.command(loaded) : input.command;
@@ -50,9 +49,9 @@ export async function executeCommand(
       return { ok: true, state: loaded.state, run: loaded, effects: [], duplicate: false };
     }
     const at = now.toISOString();
-    await executeWrites(tx, [
-      ...deps.runs.saveRunWrites(tx, loaded.runbook, loaded.state, result.state, loaded.version),
-      deps.journal.appendCommandWrite(tx, {
+    await tx.execute([
+      ...tx.runs.saveRunWrites(loaded.runbook, loaded.state, result.state, loaded.version),
+      tx.journal.appendCommandWrite({
         runId: input.runId,
         command: command.type,
         actor: 'userId' in command ? command.userId : null,
@@ -60,10 +59,10 @@ export async function executeCommand(
         idempotencyKey: input.idempotencyKey,
         events: result.events,
       }),
-      ...deps.journal.effectWrites(tx, input.runId, result.effects, at),
+      ...tx.journal.effectWrites(input.runId, result.effects, at),
       ...(ACTIVE_STATUSES.includes(result.state.status)
         ? []
-        : deps.locks.releaseWrites(tx, { ...loaded.meta, environment: result.state.environment }, at)),
+        : tx.locks.releaseWrites({ ...loaded.meta, environment: result.state.environment }, at)),
     ]);
     const run: LoadedRun = { ...loaded, state: result.state, version: loaded.version + 1, seenKey: false };
     return { ok: true, state: result.state, run, effects: result.effects, duplicate: false };

@@ -1,7 +1,6 @@
 // The timer worker: fires due timers, each taking effect exactly once whatever the number of workers.
-import { executeWrites } from '../db/writes.js';
 import { ACTIVE_STATUSES, applyCommand, type RunEffect } from '../runs/index.js';
-import { inTransaction, type RunDeps } from './deps.js';
+import type { RunDeps } from './deps.js';
 
 /** One timer fired, with the effects it produced. */
 export interface FiredTimer {
@@ -17,13 +16,13 @@ export interface FiredTimer {
  */
 export async function fireDueTimers(deps: RunDeps, options: { batch?: number } = {}): Promise<FiredTimer[]> {
   const now = deps.clock.now();
-  const due = await deps.journal.dueTimers(deps.db, now.toISOString(), options.batch ?? 100);
+  const due = await deps.store.journal.dueTimers(now.toISOString(), options.batch ?? 100);
   const fired: FiredTimer[] = [];
   for (const { id, runId } of due) {
-    const result = await inTransaction(deps.db, async (tx) => {
-      const loaded = await deps.runs.loadRun(tx, runId, 'skip_locked');
+    const result = await deps.store.withTransaction(async (tx) => {
+      const loaded = await tx.runs.loadRun(runId, 'skip_locked');
       if (!loaded) return null;
-      const timer = await deps.journal.claimTimer(tx, id);
+      const timer = await tx.journal.claimTimer(id);
       if (!timer) return null;
       const at = now.toISOString();
       const outcome = applyCommand(
@@ -32,15 +31,15 @@ export async function fireDueTimers(deps: RunDeps, options: { batch?: number } =
         { type: 'timer_fired', timer: timer.payload },
         now,
       );
-      const done = deps.journal.finishTimerWrite(tx, id, at);
+      const done = tx.journal.finishTimerWrite(id, at);
       if (!outcome.ok || (outcome.events.length === 0 && outcome.effects.length === 0)) {
-        await executeWrites(tx, [done]);
+        await tx.execute([done]);
         return { key: timer.key, runId, effects: [] };
       }
-      await executeWrites(tx, [
+      await tx.execute([
         done,
-        ...deps.runs.saveRunWrites(tx, loaded.runbook, loaded.state, outcome.state, loaded.version),
-        deps.journal.appendCommandWrite(tx, {
+        ...tx.runs.saveRunWrites(loaded.runbook, loaded.state, outcome.state, loaded.version),
+        tx.journal.appendCommandWrite({
           runId,
           command: 'timer_fired',
           actor: null,
@@ -48,10 +47,10 @@ export async function fireDueTimers(deps: RunDeps, options: { batch?: number } =
           idempotencyKey: `timer:${timer.key}`,
           events: outcome.events,
         }),
-        ...deps.journal.effectWrites(tx, runId, outcome.effects, at),
+        ...tx.journal.effectWrites(runId, outcome.effects, at),
         ...(ACTIVE_STATUSES.includes(outcome.state.status)
           ? []
-          : deps.locks.releaseWrites(tx, { ...loaded.meta, environment: outcome.state.environment }, at)),
+          : tx.locks.releaseWrites({ ...loaded.meta, environment: outcome.state.environment }, at)),
       ]);
       return { key: timer.key, runId, effects: outcome.effects };
     });

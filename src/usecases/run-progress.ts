@@ -14,13 +14,13 @@ export interface ListedProgress {
 
 /** The progress of each run that still exists, by run id. */
 export async function loadProgress(
-  deps: Pick<RunDeps, 'db' | 'runs'>,
+  deps: { store: Pick<RunDeps['store'], 'runs'> },
   runIds: readonly string[],
 ): Promise<Map<string, ListedProgress>> {
   const found = new Map<string, ListedProgress>();
   // One at a time: PGlite serves one query at a time anyway, and a Home lists at most 40 runs.
   for (const id of new Set(runIds)) {
-    const loaded = await deps.runs.loadRun(deps.db, id);
+    const loaded = await deps.store.runs.loadRun(id);
     if (!loaded) continue;
     const { runbook, state } = loaded;
     const values = { ...runbook.frontMatter.params, ...state.params };

@@ -1,13 +1,10 @@
 // Starting a run: pin the runbook, take the environment lock, store the first state.
 import { randomUUID } from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
-import { runbookSnapshotsTable, runsTable } from '../db/schema.js';
-import { executeWrites } from '../db/writes.js';
 import type { Runbook } from '../runbook/index.js';
 import { type RunEffect, type RunOwner, type RunState, startRun } from '../runs/index.js';
 import { formatTime, mention } from '../runs/refusals.js';
 import { escapeText } from '../slack/escape.js';
-import { inTransaction, type RunDeps } from './deps.js';
+import type { RunDeps } from './deps.js';
 
 /** What a start needs from the edge (the file already read and parsed). */
 export interface StartRunInput {
@@ -41,15 +38,9 @@ export type StartRunResult =
 export async function startRunUseCase(deps: RunDeps, input: StartRunInput): Promise<StartRunResult> {
   const now = deps.clock.now();
   const runId = input.runId ?? randomUUID();
-  return inTransaction(deps.db, async (tx) => {
-    const [previous] = await tx
-      .select({ hash: runbookSnapshotsTable.contentHash })
-      .from(runsTable)
-      .innerJoin(runbookSnapshotsTable, eq(runsTable.snapshotId, runbookSnapshotsTable.id))
-      .where(eq(runsTable.runbookName, input.runbookName))
-      .orderBy(desc(runsTable.startedAt))
-      .limit(1);
-    const snapshotId = await deps.runs.saveSnapshot(tx, {
+  return deps.store.withTransaction(async (tx) => {
+    const previousHash = await tx.runs.lastContentHash(input.runbookName);
+    const snapshotId = await tx.runs.saveSnapshot({
       name: input.runbookName,
       contentHash: input.contentHash,
       gitCommit: input.gitCommit,
@@ -68,12 +59,11 @@ export async function startRunUseCase(deps: RunDeps, input: StartRunInput): Prom
       },
       now,
     );
-    await deps.runs.insertRun(
-      tx,
+    await tx.runs.insertRun(
       { id: runId, snapshotId, runbookName: input.runbookName, channelId: input.channelId },
       started.state,
     );
-    const lock = await deps.locks.acquire(tx, {
+    const lock = await tx.locks.acquire({
       runbookName: input.runbookName,
       environment: input.environment,
       runId,
@@ -82,7 +72,7 @@ export async function startRunUseCase(deps: RunDeps, input: StartRunInput): Prom
     });
     if (!lock.ok) {
       // Undo the insert: nothing of a refused start may remain.
-      await tx.delete(runsTable).where(eq(runsTable.id, runId));
+      await tx.runs.deleteRun(runId);
       const { holder } = lock;
       return {
         ok: false as const,
@@ -92,8 +82,8 @@ export async function startRunUseCase(deps: RunDeps, input: StartRunInput): Prom
         holder,
       };
     }
-    await executeWrites(tx, [
-      deps.journal.appendCommandWrite(tx, {
+    await tx.execute([
+      tx.journal.appendCommandWrite({
         runId,
         command: 'start',
         actor: input.starterId,
@@ -101,14 +91,14 @@ export async function startRunUseCase(deps: RunDeps, input: StartRunInput): Prom
         idempotencyKey: null,
         events: started.events,
       }),
-      ...deps.journal.effectWrites(tx, runId, started.effects, now.toISOString()),
+      ...tx.journal.effectWrites(runId, started.effects, now.toISOString()),
     ]);
     return {
       ok: true as const,
       runId,
       state: started.state,
       effects: started.effects,
-      changedSinceLastRun: previous !== undefined && previous.hash !== input.contentHash,
+      changedSinceLastRun: previousHash !== null && previousHash !== input.contentHash,
     };
   });
 }

@@ -42,7 +42,7 @@ describe.each(DRIVERS)('the queue in the database (%s)', (driver) => {
       params: {},
     });
     if (!started.ok) throw new Error('start failed');
-    const queue = createQueueRepository(handle.db);
+    const queue = createQueueRepository({ db: handle.db });
     const entry = (starterId: string): NewEntry => ({
       runbookName: 'mini',
       environment: 'prod',

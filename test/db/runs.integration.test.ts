@@ -235,7 +235,7 @@ describe.each(DRIVERS)('a run survives a restart (%s)', (driver) => {
       const second = await database.open();
       try {
         const after = createRunDeps(second.db, clock);
-        const loaded = await after.runs.loadRun(second.db, started.runId);
+        const loaded = await after.store.runs.loadRun(started.runId);
         expect(loaded?.state.steps[deploy.id]).toMatchObject({ status: 'done', by: 'UA' });
         expect(loaded?.state.status).toBe('waiting');
         const fired = await fireDueTimers(after);

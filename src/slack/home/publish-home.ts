@@ -1,18 +1,16 @@
 // Publishes a person's App Home: their active and recent runs, read from the store. Called when the
 // tab is opened and when one of their runs changes status (see sync/carry-effects/publish-homes.ts).
 // `views.publish` has its own rate limit: it is not a chat.update and takes nothing from that budget.
-import type { RunQueries } from '../../db/queries.js';
 import { ACTIVE_STATUSES, type RunStatus } from '../../runs/index.js';
 import type { RunListing } from '../../runs/loaded-run.js';
-import type { RunDeps } from '../../usecases/deps.js';
+import type { Store } from '../../usecases/deps.js';
 import { loadProgress } from '../../usecases/run-progress.js';
 import { buildHomeView, type RunSummary } from '../blocks/home-view.js';
 import type { SlackWriter } from '../outbound/slack-writer.js';
 
 /** What publishing a Home needs. */
 export interface HomeDeps {
-  runDeps: Pick<RunDeps, 'db' | 'runs'>;
-  queries: Pick<RunQueries, 'forUser'>;
+  store: Pick<Store, 'runs' | 'queries'>;
   writer: Pick<SlackWriter, 'publishHome'>;
 }
 
@@ -20,9 +18,9 @@ const LISTED = 40;
 
 /** Builds and publishes the Home tab of one person. */
 export async function publishHome(deps: HomeDeps, userId: string): Promise<void> {
-  const listed = await deps.queries.forUser(userId, LISTED);
+  const listed = await deps.store.queries.forUser(userId, LISTED);
   const progress = await loadProgress(
-    deps.runDeps,
+    deps,
     listed.map((r) => r.id),
   );
   const runs = listed.flatMap((run) => {

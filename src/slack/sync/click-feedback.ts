@@ -2,14 +2,14 @@
 // replaced through the click's response_url (no chat.update budget), with the render of the state
 // the command committed. The rest of the run's messages follow through the run queue.
 import type { Logger } from 'pino';
-import type { SlackMessagesRepository, StoredMessage } from '../../db/slack-messages.repository.js';
 import type { LoadedRun } from '../../runs/loaded-run.js';
 import type { Clock } from '../../shared/clock.js';
+import type { Store, StoredMessage } from '../../usecases/deps.js';
 import type { SlackWriter } from '../outbound/slack-writer.js';
+import { PRIORITY } from '../outbound/update-budget.js';
 import type { MessageWrites } from './message-writes.js';
 import type { RenderMemo, ViewExtras } from './render-run.js';
 import { buildAcknowledgedDm } from './send-dm.js';
-import { PRIORITY } from './update-budget.js';
 
 /** Where a click came from. */
 export interface ClickOrigin {
@@ -19,7 +19,7 @@ export interface ClickOrigin {
 }
 
 export interface ClickFeedbackDeps {
-  messages: SlackMessagesRepository;
+  messages: Store['slackMessages'];
   writes: MessageWrites;
   writer: SlackWriter;
   clock: Clock;

@@ -1,9 +1,8 @@
 // What every posted message should show: the render of its run's committed state. Benches and
 // tests compare it with what Slack holds; operators can use it to audit a thread.
-import type { Database } from '../../db/client.js';
-import { createRunsRepository } from '../../db/runs.repository.js';
-import { slackMessagesTable } from '../../db/schema.js';
+
 import type { LoadedRun } from '../../runs/loaded-run.js';
+import type { Store } from '../../usecases/deps.js';
 import type { MessageContent } from '../outbound/slack-writer.js';
 import { renderStored, type ViewExtras } from './render-run.js';
 
@@ -17,17 +16,16 @@ export interface ExpectedMessage {
 
 /** Every stored message of every run, rendered from the committed state at `now`. */
 export async function loadExpectedMessages(
-  db: Database,
+  store: Pick<Store, 'runs' | 'slackMessages'>,
   now: Date,
   viewExtras: (loaded: LoadedRun) => Promise<ViewExtras> = async () => ({}),
 ): Promise<ExpectedMessage[]> {
-  const runs = createRunsRepository();
-  const stored = await db.select().from(slackMessagesTable);
+  const stored = await store.slackMessages.all();
   const byRun = new Map<string, typeof stored>();
   for (const m of stored) byRun.set(m.runId, [...(byRun.get(m.runId) ?? []), m]);
   const expected: ExpectedMessage[] = [];
   for (const [runId, messages] of byRun) {
-    const loaded = await runs.loadRun(db, runId);
+    const loaded = await store.runs.loadRun(runId);
     if (!loaded) continue;
     const extras = await viewExtras(loaded);
     for (const m of messages)

@@ -8,14 +8,10 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type {
-  MessageKey,
-  SlackMessagesRepository,
-  StoredMessage,
-} from '../../db/slack-messages.repository.js';
 import { type Clock, systemTimer, type Timer } from '../../shared/clock.js';
+import type { MessageKey, Store, StoredMessage } from '../../usecases/deps.js';
 import type { MessageContent, SlackWriter } from '../outbound/slack-writer.js';
-import { PRIORITY, type Priority, type UpdateBudget } from './update-budget.js';
+import { PRIORITY, type Priority, type UpdateBudget } from '../outbound/update-budget.js';
 
 /** How a write went. */
 export type WriteOutcome = 'response_url' | 'chat.update' | 'unchanged';
@@ -65,13 +61,11 @@ interface Slot {
 export interface MessageWritesDeps {
   writer: SlackWriter;
   budget: UpdateBudget;
-  messages: SlackMessagesRepository;
+  messages: Store['slackMessages'];
   logger: Logger;
   clock: Clock;
   /** Real time for the gaps between updates (tests move it by hand). */
   timer?: Timer;
-  /** A replica overtook one of our writes: bring the run's messages up to date again. */
-  onOvertaken(runId: string): void;
   /** Told of every write that reached Slack (for metrics). */
   onWritten?(outcome: WriteOutcome, priority: Priority): void;
   /** Minimum gap between two chat.updates of one message nobody just clicked (coalescing window). */
@@ -100,6 +94,7 @@ const pickKey = (m: MessageKey): MessageKey => ({
 
 /** Creates the message writes of a process. */
 export function createMessageWrites(deps: MessageWritesDeps) {
+  const overtaken: ((runId: string) => void)[] = [];
   const slots = new Map<string, Slot>();
   const timer = deps.timer ?? systemTimer;
   // Contents Slack already shows at a newer version: their stored version moves forward in one
@@ -196,7 +191,7 @@ export function createMessageWrites(deps: MessageWritesDeps) {
       deps.onWritten?.(outcome, p.priority);
       if (await deps.messages.overtaken(message, p.version)) {
         slots.delete(keyOf(message));
-        deps.onOvertaken(message.runId);
+        for (const listener of overtaken) listener(message.runId);
       }
       settle(outcome);
     } catch (error) {
@@ -227,6 +222,11 @@ export function createMessageWrites(deps: MessageWritesDeps) {
   }
 
   return {
+    /** Tells `listener` when a replica overtook one of our writes (the run's messages need a sync). */
+    onOvertaken(listener: (runId: string) => void): void {
+      overtaken.push(listener);
+    },
+
     /**
      * Shows `content` (the render of run version `version`) in a posted message. Resolves when it
      * reached Slack, or when a render at least as new was already shown; rejects when Slack failed.

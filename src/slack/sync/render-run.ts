@@ -1,6 +1,6 @@
 // The pure renderers, applied to a run as loaded: which content each posted message should show.
-import type { StoredMessage } from '../../db/slack-messages.repository.js';
 import type { LoadedRun } from '../../runs/loaded-run.js';
+import type { StoredMessage } from '../../usecases/deps.js';
 import { buildParentMessage } from '../blocks/parent-message.js';
 import { buildPhaseMessages } from '../blocks/phase-messages.js';
 import type { QueuedStart } from '../blocks/queue-blocks.js';

@@ -16,6 +16,8 @@ interface Entry {
 /** Creates the queue over sync's dependencies. */
 export function createRunQueue(deps: Omit<SyncDeps, 'memory' | 'track' | 'resync'> & { logger: Logger }) {
   const syncing = new Map<string, Entry>();
+  // A replica overtook one of our writes: the run's messages are brought up to date again.
+  deps.writes.onOvertaken((runId) => track(sync(runId, { refresh: true })));
   const inFlight = new Set<Promise<unknown>>();
   // A round's writes go on after it (sync-run.ts `follow`): a stop waits for them too.
   const syncDeps: SyncDeps = {

@@ -4,33 +4,24 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { Database } from '../../db/client.js';
-import { DROPPED, type OutboxItem, type OutboxRepository } from '../../db/outbox.repository.js';
-import type { RunsRepository } from '../../db/runs.repository.js';
-import type {
-  MessageKey,
-  PostIntent,
-  SlackMessagesRepository,
-  StoredMessage,
-} from '../../db/slack-messages.repository.js';
 import { ACTIVE_STATUSES, type RunEffect } from '../../runs/index.js';
 import type { LoadedRun } from '../../runs/loaded-run.js';
 import type { Clock } from '../../shared/clock.js';
+import type { MessageKey, OutboxItem, PostIntent, Store, StoredMessage } from '../../usecases/deps.js';
 import { buildRunMessageMetadata, type RunMessageKind, readRunMessageMetadata } from '../message-metadata.js';
 import { buildNotice } from '../notices/build-notice.js';
 import { GATE_NOTICE_KIND, liveNoticeSlot } from '../notices/gate-notice.js';
 import type { MessageContent, ReadMessage, SlackWriter } from '../outbound/slack-writer.js';
+import { PRIORITY } from '../outbound/update-budget.js';
 import type { CarryEffect } from './carry-effects/index.js';
 import { goneOf, hashOf, MessageGoneError, type MessageWrites } from './message-writes.js';
 import { type RenderMemo, renderGateNotice, renderParent, type ViewExtras } from './render-run.js';
-import { PRIORITY } from './update-budget.js';
 
 /** What sync needs. */
 export interface SyncDeps {
-  db: Database;
-  runs: RunsRepository;
-  outbox: OutboxRepository;
-  messages: SlackMessagesRepository;
+  runs: Store['runs'];
+  outbox: Store['outbox'];
+  messages: Store['slackMessages'];
   writer: SlackWriter;
   writes: MessageWrites;
   logger: Logger;
@@ -140,7 +131,7 @@ async function syncOnce(
         items.map((i) => i.id),
         deps.clock.now(),
       ));
-    const loaded = options.loaded ?? (await deps.runs.loadRun(deps.db, runId));
+    const loaded = options.loaded ?? (await deps.runs.loadRun(runId));
     if (!loaded) return;
     const at: At = { loaded, now: deps.clock.now(), extras: (await deps.viewExtras?.(loaded)) ?? {} };
     const stored = await deps.messages.forRun(runId);
@@ -319,13 +310,9 @@ async function failed(deps: SyncDeps, runId: string, left: OutboxItem[], error: 
       { runId, items: give.map((i) => i.effect.type) },
       'Slack keeps refusing this work; dropped',
     );
-    await deps.outbox.markFailed(
+    await deps.outbox.drop(
       give.map((i) => i.id),
-      `${DROPPED}${message}`,
-      null,
-    );
-    await deps.outbox.markDone(
-      give.map((i) => i.id),
+      message,
       deps.clock.now(),
     );
   }

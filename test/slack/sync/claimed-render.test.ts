@@ -3,13 +3,14 @@
 import { WebClient } from '@slack/web-api';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBudgetRepository } from '../../../src/db/budget.repository.js';
 import type { DatabaseHandle } from '../../../src/db/client.js';
 import { createSlackMessagesRepository } from '../../../src/db/slack-messages.repository.js';
 import { parseRunbook } from '../../../src/runbook/index.js';
 import { createTestClock } from '../../../src/shared/clock.js';
 import { createSlackWriter } from '../../../src/slack/outbound/slack-writer.js';
+import { createUpdateBudget, PRIORITY } from '../../../src/slack/outbound/update-budget.js';
 import { createMessageWrites, hashOf } from '../../../src/slack/sync/message-writes.js';
-import { createUpdateBudget, PRIORITY } from '../../../src/slack/sync/update-budget.js';
 import { createRunDeps } from '../../../src/usecases/deps.js';
 import { startRunUseCase } from '../../../src/usecases/start-run.js';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../../support/database.js';
@@ -49,7 +50,7 @@ describe.each(DRIVERS)('a render claimed by a process that died (%s)', (driver) 
     if (!started.ok) throw new Error('run did not start');
     const client = new WebClient('xoxb-test', { slackApiUrl: slack.url, retryConfig: { retries: 0 } });
     const posted = await client.chat.postMessage({ channel: 'C1', text: 'v1' });
-    const messages = createSlackMessagesRepository(handle.db);
+    const messages = createSlackMessagesRepository({ db: handle.db });
     const key = { runId: started.runId, kind: 'phase', phaseIndex: 0, part: 0 };
     const at = new Date().toISOString();
     await messages.save({
@@ -64,12 +65,15 @@ describe.each(DRIVERS)('a render claimed by a process that died (%s)', (driver) 
     expect(await messages.claimRender(key, 2, hashOf({ text: 'v2' }), at)).toBe('send');
     const restarted = createMessageWrites({
       writer: createSlackWriter(client, silent, { ...TIMING, updatesPerMinute: 600 }),
-      budget: createUpdateBudget({ db: handle.db, perMinute: 600, logger: silent }),
+      budget: createUpdateBudget({
+        store: createBudgetRepository({ db: handle.db }),
+        perMinute: 600,
+        logger: silent,
+      }),
       messages,
       logger: silent,
       clock: createTestClock(),
       gapMs: 1,
-      onOvertaken: () => {},
     });
     const [stored] = await messages.forRun(started.runId);
     if (!stored) throw new Error('message not stored');

@@ -3,6 +3,7 @@
 import { WebClient } from '@slack/web-api';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBudgetRepository } from '../../../src/db/budget.repository.js';
 import type { DatabaseHandle } from '../../../src/db/client.js';
 import {
   createSlackMessagesRepository,
@@ -11,8 +12,8 @@ import {
 import { parseRunbook } from '../../../src/runbook/index.js';
 import { createTestClock } from '../../../src/shared/clock.js';
 import { createSlackWriter } from '../../../src/slack/outbound/slack-writer.js';
+import { createUpdateBudget, PRIORITY } from '../../../src/slack/outbound/update-budget.js';
 import { createMessageWrites, hashOf } from '../../../src/slack/sync/message-writes.js';
-import { createUpdateBudget, PRIORITY } from '../../../src/slack/sync/update-budget.js';
 import { createRunDeps } from '../../../src/usecases/deps.js';
 import { startRunUseCase } from '../../../src/usecases/start-run.js';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../../support/database.js';
@@ -40,8 +41,12 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
       retryConfig: { retries: 0 },
     });
     const writer = createSlackWriter(client, silent, TIMING);
-    const budget = createUpdateBudget({ db: handle.db, perMinute, logger: silent });
-    const messages = createSlackMessagesRepository(handle.db);
+    const budget = createUpdateBudget({
+      store: createBudgetRepository({ db: handle.db }),
+      perMinute,
+      logger: silent,
+    });
+    const messages = createSlackMessagesRepository({ db: handle.db });
     const overtaken: string[] = [];
     const writes = createMessageWrites({
       writer,
@@ -50,8 +55,8 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
       logger: silent,
       clock: createTestClock(),
       gapMs: 1,
-      onOvertaken: (runId) => overtaken.push(runId),
     });
+    writes.onOvertaken((runId) => overtaken.push(runId));
     return { writes, messages, overtaken, budget };
   }
 
@@ -87,7 +92,7 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
       renderHash: hashOf({ text: 'v1' }),
       updatedAt: new Date().toISOString(),
     };
-    await createSlackMessagesRepository(handle.db).save(message);
+    await createSlackMessagesRepository({ db: handle.db }).save(message);
   });
   afterEach(async () => {
     await handle.close();

@@ -6,7 +6,6 @@
 // ts: the metadata places it, and the message is adopted into its slot. It is a copy only when the run
 // already stores another message for that slot; a copy's click counts and the copy is taken away. A
 // message without our metadata is never deleted.
-import { createSlackMessagesRepository } from '../../../db/slack-messages.repository.js';
 import type { SlackContext } from '../../context.js';
 import { ACTIONS } from '../../ids.js';
 import { type RunMessagePlace, readRunMessageMetadata } from '../../message-metadata.js';
@@ -88,7 +87,7 @@ export async function clickBelongsToRun(
   // Acknowledge comes from a page (a DM; the state machine checks the page was the clicker's) or
   // from the live escalation view in the run's own thread.
   if (actionId === ACTIONS.acknowledge && channelId.startsWith('D')) return 'own';
-  const messages = createSlackMessagesRepository(ctx.runDeps.db);
+  const messages = ctx.runDeps.store.slackMessages;
   if (await messages.isOfRun(runId, channelId, messageTs)) return 'own';
   if (!carriesButton) return null;
   const topLevel = threadTs === null || threadTs === messageTs;

@@ -1,6 +1,5 @@
 // The queue's buttons: **Queue behind it** (on the private answer to a locked start), **Start now**
 // and **Leave the queue** (on the offer). Only the person who queued may use them.
-import { createQueueRepository } from '../../../db/queue.repository.js';
 import { formatTime } from '../../../runs/refusals.js';
 import { queuedText, readQueueValue } from '../../blocks/queue-blocks.js';
 import type { SlackContext } from '../../context.js';
@@ -34,7 +33,7 @@ export function createQueueHandler(ctx: SlackContext, act: Act) {
 
 /** **Queue behind it**: the proposed entry joins the queue. */
 export const joinQueue: Act = async (ctx, id, userId) => {
-  const queue = createQueueRepository(ctx.runDeps.db);
+  const queue = ctx.runDeps.store.queue;
   const row = await queue.confirm(id, userId, ctx.runDeps.clock.now());
   if (!row) {
     const found = await queue.find(id);
@@ -49,7 +48,7 @@ export const joinQueue: Act = async (ctx, id, userId) => {
 
 /** **Start now**: the offer's starter starts the queued run (one click wins). */
 export const startQueued: Act = async (ctx, id, userId) => {
-  const queue = createQueueRepository(ctx.runDeps.db);
+  const queue = ctx.runDeps.store.queue;
   const now = ctx.runDeps.clock.now();
   const claimed = await queue.claimStart(id, userId, now);
   if (!claimed) {

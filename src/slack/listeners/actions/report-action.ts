@@ -22,7 +22,7 @@ export function createReportHandler(ctx: SlackContext) {
     const value = decodeValue(action.value);
     if (!value) return void (await tell('This button is not one of mine any more; nothing was changed.'));
     try {
-      const run = await ctx.queries.find(value.runId);
+      const run = await ctx.runDeps.store.queries.find(value.runId);
       if (!run) return void (await tell('This run no longer exists.'));
       // The button is on the run's parent message: a click from anywhere else (a copied or forged
       // payload) is answered as a status elsewhere would be, and asks for nothing.

@@ -54,7 +54,7 @@ async function handle(
           const rows = await Promise.all(
             names.map(async (name) => {
               const loaded = await ctx.catalog.load(name);
-              const last = await ctx.queries.lastOf(name);
+              const last = await ctx.runDeps.store.queries.lastOf(name);
               return {
                 name,
                 title: loaded.ok ? loaded.entry.runbook.title : null,
@@ -68,7 +68,7 @@ async function handle(
         }
         case 'status': {
           if (request.run) {
-            const run = await ctx.queries.find(request.run);
+            const run = await ctx.runDeps.store.queries.find(request.run);
             if (!run) {
               return void (await reply(
                 `No run \`${esc(request.run.slice(0, 40))}\` (a run id has at least 8 characters). \`/deploy status\` lists this channel's active runs.`,
@@ -80,11 +80,11 @@ async function handle(
             // A finished or aborted run comes with its report.
             const ended = !(ACTIVE_STATUSES as readonly string[]).includes(run.status);
             const report = ended ? await loadRunReport(ctx.runDeps, ctx.catalog, run.id) : null;
-            const stop = await ctx.queries.slackStop(run.id);
+            const stop = await ctx.runDeps.store.queries.slackStop(run.id);
             const text = `${buildStatusText([run], await loadProgress(ctx.runDeps, [run.id]))}${stop ? `\n⚠️ This run's Slack thread is no longer updated: Slack answered \`${esc(stop)}\` (its channel was deleted or archived).` : ''}`;
             return void (await reply(report ? `${text}\n${buildReportReply(report.markdown)}` : text));
           }
-          const runs = await ctx.queries.activeInChannel(command.channel_id);
+          const runs = await ctx.runDeps.store.queries.activeInChannel(command.channel_id);
           const active = buildStatusText(
             runs,
             await loadProgress(
@@ -96,7 +96,7 @@ async function handle(
           return void (await reply(queued.length ? `${active}\n${queued.join('\n')}` : active));
         }
         case 'abort': {
-          const run = await ctx.queries.find(request.run);
+          const run = await ctx.runDeps.store.queries.find(request.run);
           if (!run) return void (await reply(`No run \`${esc(request.run.slice(0, 40))}\`.`));
           const isAdmin = ctx.directory().admins.includes(command.user_id);
           const reason = withMaskNote(request.reason ?? undefined) ?? null;

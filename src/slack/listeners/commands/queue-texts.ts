@@ -1,12 +1,11 @@
 // `/deploy cancel q…` and the queue part of `/deploy status`.
-import { createQueueRepository } from '../../../db/queue.repository.js';
 import { queueName, queueStatusLines } from '../../blocks/queue-blocks.js';
 import type { SlackContext } from '../../context.js';
 import { toQueuedStart } from '../../sync/carry-effects/queue-offer.js';
 
 /** Leaves the queue (its starter only); the holder's parent message and the next offer follow. */
 export async function cancelQueued(ctx: SlackContext, id: number, userId: string): Promise<string> {
-  const queue = createQueueRepository(ctx.runDeps.db);
+  const queue = ctx.runDeps.store.queue;
   const row = await queue.cancel(id, userId, ctx.runDeps.clock.now());
   if (!row) {
     const found = await queue.find(id);
@@ -21,7 +20,7 @@ export async function cancelQueued(ctx: SlackContext, id: number, userId: string
 
 /** Lines for the starts queued from a channel. */
 export async function queueStatus(ctx: SlackContext, channelId: string): Promise<string[]> {
-  const queue = createQueueRepository(ctx.runDeps.db);
+  const queue = ctx.runDeps.store.queue;
   const entries = await queue.inChannel(channelId);
   const withPositions = await Promise.all(
     entries.map(async (e) => {

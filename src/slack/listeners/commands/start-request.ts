@@ -1,9 +1,9 @@
 // Starting a run from Slack (`/deploy start`, or **Start now** on a queue offer): load the runbook,
 // respect a standing queue offer, take the lock, or answer with the holder and a way to queue.
 import type { KnownBlock } from '@slack/types';
-import { createQueueRepository, type QueueEntry } from '../../../db/queue.repository.js';
 import { shortId } from '../../../runs/loaded-run.js';
 import { formatTime, mention } from '../../../runs/refusals.js';
+import type { QueueEntry } from '../../../usecases/deps.js';
 import { startRunUseCase } from '../../../usecases/start-run.js';
 import { buildLockedReply, queuedText } from '../../blocks/queue-blocks.js';
 import type { SlackContext } from '../../context.js';
@@ -43,7 +43,7 @@ export async function startRequest(ctx: SlackContext, request: StartRequest): Pr
     return { text: `${esc(problem.message)}${detail}` };
   }
   const { entry } = loaded;
-  const queue = createQueueRepository(ctx.runDeps.db);
+  const queue = ctx.runDeps.store.queue;
   const environment = request.environment ?? entry.runbook.frontMatter.environment ?? 'default';
   const badName = environmentProblem(environment);
   if (badName) return { text: `${badName} (from the runbook's front matter)` };
@@ -70,7 +70,7 @@ export async function startRequest(ctx: SlackContext, request: StartRequest): Pr
     owners: await ctx.people.owners(entry.runbook),
   });
   if (!started.ok) {
-    const where = `<#${(await ctx.queries.find(started.holder.runId))?.channelId ?? request.channelId}>`;
+    const where = `<#${(await ctx.runDeps.store.queries.find(started.holder.runId))?.channelId ?? request.channelId}>`;
     const message = `${started.message} (in ${where}).`;
     const target = { name: entry.name, environment, params, behindRunId: started.holder.runId };
     return queueOrAsk(ctx, request, target, message);
@@ -91,7 +91,7 @@ async function queueOrAsk(
   message: string,
 ): Promise<StartReply> {
   if (request.fromQueue) return { text: `${message} Your place in the queue is kept.` };
-  const queue = createQueueRepository(ctx.runDeps.db);
+  const queue = ctx.runDeps.store.queue;
   const row = await queue.add(
     {
       runbookName: target.name,
@@ -114,10 +114,10 @@ async function queueOrAsk(
 async function overLimit(ctx: SlackContext, request: StartRequest): Promise<string | null> {
   if (!ctx.limits) return null;
   const { activeRunsPerUser, activeRunsPerChannel } = ctx.limits;
-  const mine = await ctx.queries.activeCount({ starterId: request.userId });
+  const mine = await ctx.runDeps.store.queries.activeCount({ starterId: request.userId });
   if (mine >= activeRunsPerUser)
     return `You already have ${mine} active run${mine === 1 ? '' : 's'}, the most one person may have at once (${activeRunsPerUser}). Finish or abort one first (\`/deploy status\` lists them); nothing was started.`;
-  const here = await ctx.queries.activeCount({ channelId: request.channelId });
+  const here = await ctx.runDeps.store.queries.activeCount({ channelId: request.channelId });
   if (here >= activeRunsPerChannel)
     return `This channel already has ${here} active runs, the most one channel may have at once (${activeRunsPerChannel}). Finish or abort one first; nothing was started.`;
   return null;
@@ -125,6 +125,6 @@ async function overLimit(ctx: SlackContext, request: StartRequest): Promise<stri
 
 /** Where an entry stands in its queue (1 is next). */
 export async function positionOf(ctx: SlackContext, row: QueueEntry): Promise<number> {
-  const queued = await createQueueRepository(ctx.runDeps.db).queued(row.runbookName, row.environment);
+  const queued = await ctx.runDeps.store.queue.queued(row.runbookName, row.environment);
   return Math.max(1, queued.findIndex((q) => q.id === row.id) + 1);
 }

@@ -11,7 +11,7 @@ export function createAppHomeOpened(ctx: SlackContext) {
   return async ({ event }: Args): Promise<void> => {
     if (event.tab && event.tab !== 'home') return;
     try {
-      await publishHome(ctx, event.user);
+      await publishHome({ store: ctx.runDeps.store, writer: ctx.writer }, event.user);
     } catch (err) {
       ctx.logger.error({ err }, 'could not publish the Home tab');
     }

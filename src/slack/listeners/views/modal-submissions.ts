@@ -67,12 +67,12 @@ async function apply(
 }
 
 async function tellPrivately(ctx: SlackContext, runId: string, userId: string, text: string): Promise<void> {
-  const channel = (await ctx.queries.find(runId).catch(() => null))?.channelId;
+  const channel = (await ctx.runDeps.store.queries.find(runId).catch(() => null))?.channelId;
   if (channel) await ctx.writer.postEphemeral(channel, userId, { text }).catch(() => undefined);
 }
 
 async function sayFailure(ctx: SlackContext, runId: string, userId: string, type: RunCommand['type']) {
-  const run = await ctx.queries.find(runId).catch(() => null);
+  const run = await ctx.runDeps.store.queries.find(runId).catch(() => null);
   if (!run) return;
   const what = type === 'start_rollback' ? 'The rollback could not start' : 'That could not be saved';
   const text = `⚠️ ${what} because of an error on our side; nothing was changed. Try again, or roll back by hand.`;
@@ -125,7 +125,7 @@ export function createRollbackSubmission(ctx: SlackContext) {
     if (!opened) return void (await args.ack());
     // Contacts are resolved before the run is locked: Slack look-ups must not hold the run's lock.
     await apply(ctx, args, opened, 'start_rollback', async () => {
-      const loaded = await ctx.runDeps.runs.loadRun(ctx.runDeps.db, opened.value.runId);
+      const loaded = await ctx.runDeps.store.runs.loadRun(opened.value.runId);
       if (!loaded) return null;
       return {
         type: 'start_rollback',

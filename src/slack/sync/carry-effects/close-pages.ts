@@ -1,24 +1,12 @@
 // Paging stopped (someone acknowledged, or the run ended): every DM of the run is edited to say
 // who acknowledged and when, and loses its Acknowledge button. Safe to repeat (an edit is idempotent).
 import type { KnownBlock } from '@slack/types';
-import { and, eq, isNull } from 'drizzle-orm';
-import type { Database } from '../../../db/client.js';
-import { escalationDmsTable } from '../../../db/schema.js';
 import type { LoadedRun } from '../../../runs/loaded-run.js';
 import type { Clock } from '../../../shared/clock.js';
+import type { Store } from '../../../usecases/deps.js';
 import { formatTime } from '../../blocks/format.js';
 import { escapeText, mention } from '../../escape.js';
 import type { SlackWriter } from '../../outbound/slack-writer.js';
-
-/** Stores where a page DM went. */
-export function rememberDm(db: Database) {
-  return async (runId: string, round: number, position: number, at: { channel: string; ts: string }) => {
-    await db
-      .insert(escalationDmsTable)
-      .values({ runId, round, position, channelId: at.channel, ts: at.ts })
-      .onConflictDoNothing();
-  };
-}
 
 /** What a page DM says once paging stopped. Pure. */
 export function buildClosedDm(loaded: LoadedRun): { text: string; blocks: KnownBlock[] } {
@@ -39,25 +27,13 @@ export function buildClosedDm(loaded: LoadedRun): { text: string; blocks: KnownB
 
 /** Edits every DM of the run that still has its button. */
 export async function closePages(
-  deps: { db: Database; writer: SlackWriter; clock: Clock },
+  deps: { store: Pick<Store, 'escalationDms'>; writer: SlackWriter; clock: Clock },
   loaded: LoadedRun,
 ): Promise<void> {
-  const open = await deps.db
-    .select()
-    .from(escalationDmsTable)
-    .where(and(eq(escalationDmsTable.runId, loaded.meta.id), isNull(escalationDmsTable.closedAt)));
+  const open = await deps.store.escalationDms.open(loaded.meta.id);
   const content = buildClosedDm(loaded);
   for (const dm of open) {
     await deps.writer.update(dm.channelId, dm.ts, content);
-    await deps.db
-      .update(escalationDmsTable)
-      .set({ closedAt: deps.clock.now().toISOString() })
-      .where(
-        and(
-          eq(escalationDmsTable.runId, dm.runId),
-          eq(escalationDmsTable.round, dm.round),
-          eq(escalationDmsTable.position, dm.position),
-        ),
-      );
+    await deps.store.escalationDms.markClosed(dm, deps.clock.now().toISOString());
   }
 }

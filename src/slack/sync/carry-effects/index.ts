@@ -2,12 +2,11 @@
 // others: one worker per run at a time, marked done once they reached Slack, retried when they fail.
 import type { Logger } from 'pino';
 import type { RunbookCatalog } from '../../../catalog/runbook-catalog.js';
-import type { QueueRepository } from '../../../db/queue.repository.js';
 import { loadRunReport } from '../../../report/load-report.js';
 import type { EdgeEffect, RunEffect } from '../../../runs/index.js';
 import type { LoadedRun } from '../../../runs/loaded-run.js';
 import type { Clock } from '../../../shared/clock.js';
-import type { RunDeps } from '../../../usecases/deps.js';
+import type { Store } from '../../../usecases/deps.js';
 import { shareReport } from '../../outbound/share-report.js';
 import type { SlackWriter } from '../../outbound/slack-writer.js';
 import { closeOffer } from './close-offer.js';
@@ -27,11 +26,10 @@ export type CarryEffect = (loaded: LoadedRun, effect: RunEffect, parent: ParentR
 
 /** What the carriers need. */
 export interface CarryDeps {
-  runDeps: Pick<RunDeps, 'db' | 'runs'>;
+  store: Pick<Store, 'runs' | 'events' | 'queries' | 'queue' | 'escalationDms'>;
   catalog: Pick<RunbookCatalog, 'load'>;
   writer: SlackWriter;
   logger: Logger;
-  queue: QueueRepository;
   clock: Clock;
 }
 
@@ -51,12 +49,12 @@ export function createCarryEffects(deps: CarryDeps): CarryEffect {
     if (effect.type === 'offer_queue') await offerQueue(deps, loaded, effect);
     if (effect.type === 'close_offer') await closeOffer(deps, effect.entryId);
     if (effect.type === 'publish_home') await publishHomes(deps, loaded);
-    if (effect.type === 'close_pages') await closePages({ ...deps, db: deps.runDeps.db }, loaded);
+    if (effect.type === 'close_pages') await closePages(deps, loaded);
     if (effect.type === 'pagerduty_notice') {
       await deps.writer.post(parent.channelId, { text: pagerDutyNoticeText(effect) }, parent.ts);
     }
     if (effect.type === 'share_report') {
-      const report = await loadRunReport(deps.runDeps, deps.catalog, loaded.meta.id);
+      const report = await loadRunReport(deps, deps.catalog, loaded.meta.id);
       if (report) {
         await shareReport(deps.writer, deps.logger, report, {
           channel: parent.channelId,

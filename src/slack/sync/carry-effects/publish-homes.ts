@@ -4,22 +4,20 @@
 // published again at the run's next status change and whenever its owner opens the tab, and a
 // failed Home must not hold back the run's thread.
 import type { Logger } from 'pino';
-import { createRunQueries } from '../../../db/queries.js';
 import { homeAudienceOf } from '../../../runs/index.js';
 import type { LoadedRun } from '../../../runs/loaded-run.js';
-import type { RunDeps } from '../../../usecases/deps.js';
+import type { Store } from '../../../usecases/deps.js';
 import { publishHome } from '../../home/publish-home.js';
 import type { SlackWriter } from '../../outbound/slack-writer.js';
 
 /** Publishes the Home of each person the run concerns, from the store as committed. */
 export async function publishHomes(
-  deps: { runDeps: Pick<RunDeps, 'db' | 'runs'>; writer: SlackWriter; logger: Logger },
+  deps: { store: Pick<Store, 'runs' | 'queries'>; writer: SlackWriter; logger: Logger },
   loaded: LoadedRun,
 ): Promise<void> {
-  const home = { runDeps: deps.runDeps, queries: createRunQueries(deps.runDeps.db), writer: deps.writer };
   for (const userId of homeAudienceOf(loaded.state)) {
     try {
-      await publishHome(home, userId);
+      await publishHome(deps, userId);
     } catch (err) {
       deps.logger.warn({ err, runId: loaded.meta.id, userId }, 'could not publish the Home tab');
     }

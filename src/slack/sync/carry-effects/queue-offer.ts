@@ -1,20 +1,20 @@
 // The lock of a runbook and environment was released: offer it to the first start queued behind it,
 // in the channel it was queued from. Once: the offer is claimed in the database before it is posted
 // (two workers agree on one), and a claimed offer whose post did not go out is posted on the retry.
-import type { QueueRepository } from '../../../db/queue.repository.js';
 import { ACTIVE_STATUSES } from '../../../runs/index.js';
 import type { LoadedRun } from '../../../runs/loaded-run.js';
 import type { Clock } from '../../../shared/clock.js';
+import type { Store } from '../../../usecases/deps.js';
 import { buildOfferMessage, OFFER_MINUTES, type QueuedStart } from '../../blocks/queue-blocks.js';
 import type { SlackWriter } from '../../outbound/slack-writer.js';
 
 /** Posts the offer to the next in line, if there is one and nobody holds the lock. */
 export async function offerQueue(
-  deps: { queue: QueueRepository; writer: SlackWriter; clock: Clock },
+  deps: { store: Pick<Store, 'queue'>; writer: SlackWriter; clock: Clock },
   releasedBy: LoadedRun,
   where: { runbookName: string; environment: string },
 ): Promise<void> {
-  const entry = await deps.queue.offerNext(
+  const entry = await deps.store.queue.offerNext(
     where.runbookName,
     where.environment,
     releasedBy.meta.id,
@@ -23,12 +23,12 @@ export async function offerQueue(
   );
   if (!entry || entry.offerTs || entry.status !== 'offered') return;
   const posted = await deps.writer.post(entry.channelId, buildOfferMessage(toQueuedStart(entry)));
-  await deps.queue.markOfferPosted(entry.id, posted.ts);
+  await deps.store.queue.markOfferPosted(entry.id, posted.ts);
 }
 
 /** What the parent message shows of the queue behind an active run. */
 export async function queueBehind(
-  queue: QueueRepository,
+  queue: Store['queue'],
   loaded: LoadedRun,
 ): Promise<{ queue?: QueuedStart[] }> {
   // Only an active run shows its queue: an ended one costs no query.

@@ -2,10 +2,15 @@
 // minute). The tokens live in Postgres, so every replica draws on the same bucket; inside a process,
 // waiting writes are served by priority (the message someone clicked, then parents, then the rest)
 // and, within a priority, the run served longest ago goes first, so one busy run cannot starve others.
-import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Database } from '../../db/client.js';
-import { rowsOf } from '../../db/runs.repository.js';
+
+/**
+ * Where the tokens are kept, shared by every replica (the database's budget repository): refill
+ * bucket `key` by the time elapsed (`rate` a second, at most `burst`) and take a token if there is one.
+ */
+export interface BudgetStore {
+  take(key: string, burst: number, rate: number): Promise<{ granted: boolean; available: number }>;
+}
 
 /** Who waits for a token: 0 is served first. */
 export const PRIORITY = { clicked: 0, parent: 1, other: 2 } as const;
@@ -23,8 +28,8 @@ const KEY = 'chat.update';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Creates the budget: never more than `perMinute` updates in any minute, short bursts allowed. */
-export function createUpdateBudget(input: { db: Database; perMinute: number; logger: Logger }) {
-  const { db, logger } = input;
+export function createUpdateBudget(input: { store: BudgetStore; perMinute: number; logger: Logger }) {
+  const { store, logger } = input;
   // Any sliding minute holds at most perMinute updates: the burst plus a minute of refill.
   const burst = Math.max(1, Math.min(5, Math.floor(input.perMinute / 8)));
   const rate = (input.perMinute - burst) / 60;
@@ -33,31 +38,9 @@ export function createUpdateBudget(input: { db: Database; perMinute: number; log
   let seq = 0;
   let servedCount = 0;
   let running = false;
-  let ready: Promise<void> | null = null;
 
-  /** One statement: refill by elapsed time, take a token when there is one, say what was there. */
-  async function grab(): Promise<{ granted: boolean; available: number }> {
-    ready ??= db
-      .execute(
-        sql`insert into slack_budget (key, tokens, refilled_at)
-            values (${KEY}, ${burst}, extract(epoch from clock_timestamp()))
-            on conflict (key) do nothing`,
-      )
-      .then(() => undefined);
-    await ready;
-    const result = await db.execute(sql`
-      with cur as (
-        select key, least(${burst}::float8,
-          tokens + greatest(0, extract(epoch from clock_timestamp()) - refilled_at) * ${rate}::float8) as t
-        from slack_budget where key = ${KEY} for update
-      ), upd as (
-        update slack_budget b set tokens = cur.t - 1, refilled_at = extract(epoch from clock_timestamp())
-        from cur where b.key = cur.key and cur.t >= 1 returning b.key
-      )
-      select (select t from cur) as available, (select count(*) from upd)::int as granted`);
-    const row = rowsOf(result)[0] ?? {};
-    return { granted: Number(row.granted) > 0, available: Number(row.available ?? 0) };
-  }
+  /** Refills by the time elapsed, takes a token when there is one, says what was there. */
+  const grab = () => store.take(KEY, burst, rate);
 
   function next(): Waiter | undefined {
     let best: Waiter | undefined;
