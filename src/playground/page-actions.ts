@@ -3,7 +3,7 @@
 // and the speed of the bot's clock can be changed.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLarge, readBody, send } from '../fake-slack/fake-slack-http.js';
-import type { PageCtx } from './page-server.js';
+import type { PageCtx } from './page-context.js';
 
 /** The page sends small JSON: a modal's values are the largest (Slack caps inputs at 3,000 characters). */
 const MAX_BODY = 64 * 1024;

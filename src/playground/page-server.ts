@@ -4,26 +4,13 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FakeSlack } from '../fake-slack/fake-slack.js';
 import { send } from '../fake-slack/fake-slack-http.js';
 import { createPageAccess, type PageAccess } from './page-access.js';
 import { act, knownUser } from './page-actions.js';
-import type { PlaygroundPerson } from './people.js';
-import { type PlaygroundClock, speedsOffered } from './playground-clock.js';
-import type { Relay } from './relay.js';
+import type { PageCtx, PageServerOptions } from './page-context.js';
+import { speedsOffered } from './playground-clock.js';
 import { pageState } from './view-state.js';
 import { WEB_DIR } from './web-dir.js';
-
-export interface PageServerOptions {
-  slack: FakeSlack;
-  relay: Relay;
-  people: PlaygroundPerson[];
-  channel: { id: string; name: string };
-  /** The bot's clock, whose pace the page shows and may change. */
-  clock: PlaygroundClock;
-  host: string;
-  port: number;
-}
 
 const FILES: Record<string, string> = {
   '/': 'index.html',
@@ -83,15 +70,6 @@ export async function startPageServer(
     access,
   };
 }
-
-/** The page server's state, shared with its actions. */
-export type PageCtx = PageServerOptions & {
-  access: PageAccess;
-  closed: Set<string>;
-  streams: Map<ServerResponse, string>;
-  changed: () => void;
-  version: () => number;
-};
 
 async function route(ctx: PageCtx, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://playground');
