@@ -85,7 +85,7 @@ async function commands(handle: DatabaseHandle, workers: number) {
       rehearsal: false,
       params: {},
     });
-    if (!started.ok) throw new Error(started.message);
+    if (!started.ok) throw new Error(`environment held by run ${started.holder.runId}`);
     return { runId: started.runId, next: 0 };
   };
   for (let w = 0; w < workers; w++) cursors.push(await fresh());

@@ -1,9 +1,17 @@
 // The figures /metrics reads from the database at scrape time: one statement.
 import { sql } from 'drizzle-orm';
-import type { DatabaseFigures } from '../metrics/metrics.js';
 import { ACTIVE_STATUSES } from '../runs/index.js';
 import type { Database } from './client.js';
 import { rowsOf } from './runs.repository.js';
+
+/** Figures read from the database at scrape time (the same on every replica). */
+export interface DatabaseFigures {
+  outboxDepth: number;
+  outboxOldestAgeSeconds: number;
+  timersDue: number;
+  timersLate: number;
+  activeRuns: number;
+}
 
 /** A timer still pending this long after its time counts as late (the poller runs every second). */
 export const LATE_AFTER_SECONDS = 60;

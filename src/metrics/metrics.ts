@@ -2,15 +2,7 @@
 // composition root and passed down. Figures that live in the database (outbox, timers, runs) are read
 // at scrape time through `setDatabaseSource`.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-
-/** Figures read from the database at scrape time (the same on every replica). */
-export interface DatabaseFigures {
-  outboxDepth: number;
-  outboxOldestAgeSeconds: number;
-  timersDue: number;
-  timersLate: number;
-  activeRuns: number;
-}
+import type { DatabaseFigures } from '../db/metrics.queries.js';
 
 /** What became of a click. */
 export type ClickOutcome = 'applied' | 'refused' | 'foreign' | 'unusable' | 'error';

@@ -2,8 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Runbook } from '../runbook/index.js';
 import { type RunEffect, type RunOwner, type RunState, startRun } from '../runs/index.js';
-import { formatTime, mention } from '../runs/refusals.js';
-import { escapeText } from '../slack/escape.js';
 import type { RunDeps } from './deps.js';
 
 /** What a start needs from the edge (the file already read and parsed). */
@@ -30,7 +28,6 @@ export type StartRunResult =
   | {
       ok: false;
       code: 'run.environment_locked';
-      message: string;
       holder: { runId: string; holderId: string; since: string };
     };
 
@@ -73,14 +70,7 @@ export async function startRunUseCase(deps: RunDeps, input: StartRunInput): Prom
     if (!lock.ok) {
       // Undo the insert: nothing of a refused start may remain.
       await tx.runs.deleteRun(runId);
-      const { holder } = lock;
-      return {
-        ok: false as const,
-        code: 'run.environment_locked' as const,
-        // Shown in Slack: the environment is whatever the starter typed.
-        message: `${escapeText(input.runbookName)} is already running in ${escapeText(input.environment)}: run ${holder.runId} started by ${mention(holder.holderId)} at ${formatTime(holder.since)}`,
-        holder,
-      };
+      return { ok: false as const, code: 'run.environment_locked' as const, holder: lock.holder };
     }
     await tx.execute([
       tx.journal.appendCommandWrite({

@@ -71,7 +71,9 @@ export async function startRequest(ctx: SlackContext, request: StartRequest): Pr
   });
   if (!started.ok) {
     const where = `<#${(await ctx.runDeps.store.queries.find(started.holder.runId))?.channelId ?? request.channelId}>`;
-    const message = `${started.message} (in ${where}).`;
+    const { holder } = started;
+    // The environment is whatever the starter typed: escaped like the name.
+    const message = `${esc(entry.name)} is already running in ${esc(environment)}: run ${holder.runId} started by ${mention(holder.holderId)} at ${formatTime(holder.since)} (in ${where}).`;
     const target = { name: entry.name, environment, params, behindRunId: started.holder.runId };
     return queueOrAsk(ctx, request, target, message);
   }
