@@ -129,3 +129,25 @@ export function queueStatusLines(entries: readonly (QueuedStart & { position: nu
     return `• ⏳ ${code(queueName(q.id))} ${escapeText(q.runbookName)} in ${escapeText(q.environment)}: queued by ${mention(q.starterId)}, ${state}`;
   });
 }
+
+/** A stored entry as the renderers take it. */
+export function toQueuedStart(entry: {
+  id: number;
+  starterId: string;
+  runbookName: string;
+  environment: string;
+  queuedAt: string | null;
+  status: string;
+  offerExpiresAt: string | null;
+}): QueuedStart {
+  const iso = (v: string | null) => (v ? new Date(v).toISOString() : null);
+  return {
+    id: entry.id,
+    starterId: entry.starterId,
+    runbookName: entry.runbookName,
+    environment: entry.environment,
+    queuedAt: iso(entry.queuedAt),
+    status: entry.status,
+    offerExpiresAt: iso(entry.offerExpiresAt),
+  };
+}

@@ -1,11 +1,11 @@
 // The queue's buttons: **Queue behind it** (on the private answer to a locked start), **Start now**
 // and **Leave the queue** (on the offer). Only the person who queued may use them.
 import { formatTime } from '../../../runs/refusals.js';
-import { queuedText, readQueueValue } from '../../blocks/queue-blocks.js';
+import * as queue from '../../../usecases/queue.js';
+import { queuedText, readQueueValue, toQueuedStart } from '../../blocks/queue-blocks.js';
 import type { SlackContext } from '../../context.js';
-import { toQueuedStart } from '../../sync/carry-effects/queue-offer.js';
 import { cancelQueued } from '../commands/queue-texts.js';
-import { positionOf, startRequest } from '../commands/start-request.js';
+import { startRequest } from '../commands/start-request.js';
 import type { ButtonArgs } from './run-actions.js';
 
 type Act = (ctx: SlackContext, id: number, userId: string) => Promise<{ text: string; replace: boolean }>;
@@ -33,54 +33,42 @@ export function createQueueHandler(ctx: SlackContext, act: Act) {
 
 /** **Queue behind it**: the proposed entry joins the queue. */
 export const joinQueue: Act = async (ctx, id, userId) => {
-  const queue = ctx.runDeps.store.queue;
-  const row = await queue.confirm(id, userId, ctx.runDeps.clock.now());
-  if (!row) {
-    const found = await queue.find(id);
-    if (found && found.starterId === userId && found.status === 'waiting') {
-      return { text: queuedText(toQueuedStart(found), await positionOf(ctx, found)), replace: true };
-    }
+  const joined = await queue.joinQueue(ctx.runDeps, id, userId);
+  if (!joined.ok)
     return { text: 'This start is no longer waiting to be queued; nothing was changed.', replace: false };
-  }
-  if (row.behindRunId) ctx.kick(row.behindRunId);
-  return { text: queuedText(toQueuedStart(row), await positionOf(ctx, row)), replace: true };
+  if (joined.joined && joined.row.behindRunId) ctx.kick(joined.row.behindRunId);
+  return { text: queuedText(toQueuedStart(joined.row), joined.position), replace: true };
 };
 
 /** **Start now**: the offer's starter starts the queued run (one click wins). */
 export const startQueued: Act = async (ctx, id, userId) => {
-  const queue = ctx.runDeps.store.queue;
-  const now = ctx.runDeps.clock.now();
-  const claimed = await queue.claimStart(id, userId, now);
-  if (!claimed) {
-    const found = await queue.find(id);
-    if (!found || found.starterId !== userId)
-      return { text: 'Only the person who queued this run can start it.', replace: false };
-    if (found.status === 'started') return { text: 'This queued run has already started.', replace: false };
-    if (found.status === 'starting')
-      return {
-        text: 'This queued run is being started (a click before this one); nothing more was started.',
-        replace: false,
-      };
-    const until = found.offerExpiresAt
-      ? ` at ${formatTime(new Date(found.offerExpiresAt).toISOString())}`
-      : '';
-    return { text: `This offer expired${until} or was withdrawn; nothing was started.`, replace: false };
-  }
+  const claimed = await queue.claimQueuedStart(ctx.runDeps, id, userId);
+  if (!claimed.ok) return { text: claimRefused(claimed.why), replace: false };
+  const { entry } = claimed;
   const started = await startRequest(ctx, {
-    runbook: claimed.runbookName,
-    params: claimed.params,
-    environment: claimed.environment,
-    rehearsal: claimed.rehearsal,
-    channelId: claimed.channelId,
+    runbook: entry.runbookName,
+    params: entry.params,
+    environment: entry.environment,
+    rehearsal: entry.rehearsal,
+    channelId: entry.channelId,
     userId,
-    fromQueue: claimed.id,
+    fromQueue: entry.id,
   });
-  const finished = await queue.finishStart(claimed.id, started.runId ?? null, ctx.runDeps.clock.now());
+  const finished = await queue.finishQueuedStart(ctx.runDeps, entry.id, started.runId ?? null);
   // The offer is a channel message: the clicker is answered privately, and the offer itself is
   // edited for everyone (without its buttons) by the run that released the lock.
   if (finished?.releasedByRunId) ctx.kick(finished.releasedByRunId);
   return { text: started.text, replace: false };
 };
+
+function claimRefused(why: queue.ClaimRefusal): string {
+  if (why === 'not_yours') return 'Only the person who queued this run can start it.';
+  if (why === 'started') return 'This queued run has already started.';
+  if (why === 'starting')
+    return 'This queued run is being started (a click before this one); nothing more was started.';
+  const until = why.expired ? ` at ${formatTime(why.expired)}` : '';
+  return `This offer expired${until} or was withdrawn; nothing was started.`;
+}
 
 /** **Leave the queue**. */
 export const leaveQueue: Act = async (ctx, id, userId) => {

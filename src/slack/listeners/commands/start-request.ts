@@ -3,12 +3,11 @@
 import type { KnownBlock } from '@slack/types';
 import { shortId } from '../../../runs/loaded-run.js';
 import { formatTime, mention } from '../../../runs/refusals.js';
-import type { QueueEntry } from '../../../usecases/deps.js';
+import { enqueueStart, positionOf } from '../../../usecases/queue.js';
 import { startRunUseCase } from '../../../usecases/start-run.js';
-import { buildLockedReply, queuedText } from '../../blocks/queue-blocks.js';
+import { buildLockedReply, queuedText, toQueuedStart } from '../../blocks/queue-blocks.js';
 import type { SlackContext } from '../../context.js';
 import { escapeText as esc } from '../../escape.js';
-import { toQueuedStart } from '../../sync/carry-effects/queue-offer.js';
 import { environmentProblem } from './parse-deploy-text.js';
 
 /** What to start, for whom, where. */
@@ -93,23 +92,19 @@ async function queueOrAsk(
   message: string,
 ): Promise<StartReply> {
   if (request.fromQueue) return { text: `${message} Your place in the queue is kept.` };
-  const queue = ctx.runDeps.store.queue;
-  const row = await queue.add(
-    {
-      runbookName: target.name,
-      environment: target.environment,
-      channelId: request.channelId,
-      starterId: request.userId,
-      params: target.params,
-      rehearsal: request.rehearsal,
-      behindRunId: target.behindRunId,
-      status: request.queue ? 'waiting' : 'proposed',
-    },
-    ctx.runDeps.clock.now(),
-  );
+  const row = await enqueueStart(ctx.runDeps, {
+    runbookName: target.name,
+    environment: target.environment,
+    channelId: request.channelId,
+    starterId: request.userId,
+    params: target.params,
+    rehearsal: request.rehearsal,
+    behindRunId: target.behindRunId,
+    status: request.queue ? 'waiting' : 'proposed',
+  });
   if (!request.queue) return buildLockedReply(`${message} Queue behind it, or wait and try again.`, row.id);
   if (target.behindRunId) ctx.kick(target.behindRunId);
-  return { text: `${message}\n${queuedText(toQueuedStart(row), await positionOf(ctx, row))}` };
+  return { text: `${message}\n${queuedText(toQueuedStart(row), await positionOf(ctx.runDeps, row))}` };
 }
 
 /** Why a start would pass a cap on active runs (per person, per channel), or null. */
@@ -123,10 +118,4 @@ async function overLimit(ctx: SlackContext, request: StartRequest): Promise<stri
   if (here >= activeRunsPerChannel)
     return `This channel already has ${here} active runs, the most one channel may have at once (${activeRunsPerChannel}). Finish or abort one first; nothing was started.`;
   return null;
-}
-
-/** Where an entry stands in its queue (1 is next). */
-export async function positionOf(ctx: SlackContext, row: QueueEntry): Promise<number> {
-  const queued = await ctx.runDeps.store.queue.queued(row.runbookName, row.environment);
-  return Math.max(1, queued.findIndex((q) => q.id === row.id) + 1);
 }

@@ -2,9 +2,8 @@
 // say so, without its buttons. Safe to repeat (an edit is idempotent).
 
 import type { Store } from '../../../usecases/deps.js';
-import { buildClosedOffer } from '../../blocks/queue-blocks.js';
+import { buildClosedOffer, toQueuedStart } from '../../blocks/queue-blocks.js';
 import type { SlackWriter } from '../../outbound/slack-writer.js';
-import { toQueuedStart } from './queue-offer.js';
 
 /** Edits the offer's message once the offer has ended; nothing when it was never posted or still stands. */
 export async function closeOffer(

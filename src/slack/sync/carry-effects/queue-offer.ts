@@ -5,7 +5,12 @@ import { ACTIVE_STATUSES } from '../../../runs/index.js';
 import type { LoadedRun } from '../../../runs/loaded-run.js';
 import type { Clock } from '../../../shared/clock.js';
 import type { Store } from '../../../usecases/deps.js';
-import { buildOfferMessage, OFFER_MINUTES, type QueuedStart } from '../../blocks/queue-blocks.js';
+import {
+  buildOfferMessage,
+  OFFER_MINUTES,
+  type QueuedStart,
+  toQueuedStart,
+} from '../../blocks/queue-blocks.js';
 import type { SlackWriter } from '../../outbound/slack-writer.js';
 
 /** Posts the offer to the next in line, if there is one and nobody holds the lock. */
@@ -35,26 +40,4 @@ export async function queueBehind(
   if (!ACTIVE_STATUSES.includes(loaded.state.status)) return {};
   const entries = await queue.queued(loaded.meta.runbookName, loaded.state.environment);
   return entries.length ? { queue: entries.map(toQueuedStart) } : {};
-}
-
-/** A stored entry as the renderers take it. */
-export function toQueuedStart(entry: {
-  id: number;
-  starterId: string;
-  runbookName: string;
-  environment: string;
-  queuedAt: string | null;
-  status: string;
-  offerExpiresAt: string | null;
-}): QueuedStart {
-  const iso = (v: string | null) => (v ? new Date(v).toISOString() : null);
-  return {
-    id: entry.id,
-    starterId: entry.starterId,
-    runbookName: entry.runbookName,
-    environment: entry.environment,
-    queuedAt: iso(entry.queuedAt),
-    status: entry.status,
-    offerExpiresAt: iso(entry.offerExpiresAt),
-  };
 }
