@@ -16,7 +16,7 @@ import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { serveMetrics, wireMetrics } from './metrics/wire-metrics.js';
 import { pumpHandOffs } from './pagerduty/hand-offs.js';
 import { startPagerDuty } from './pagerduty/start-pagerduty.js';
-import { type Clock, systemClock } from './shared/clock.js';
+import { type Clock, systemClock, systemTimer, type Timer } from './shared/clock.js';
 import { createSlackApp } from './slack/app.js';
 import { createBotIdentity } from './slack/bot-identity.js';
 import type { SlackContext } from './slack/context.js';
@@ -36,6 +36,8 @@ import { createBackgroundWorker } from './worker/background-worker.js';
 /** Knobs tests turn; production uses the defaults. */
 export interface ServerOptions {
   clock?: Clock;
+  /** Real time for the Slack output path (gaps, back-off, the update budget); the system's by default. */
+  timer?: Timer;
   timing?: WriterTiming;
   pollMs?: number;
   workerId?: string;
@@ -112,6 +114,7 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
     db: database.db,
     logger,
     clock,
+    timer: options.timer ?? systemTimer,
     timing: options.timing ?? {
       ...DEFAULT_TIMING,
       updatesPerMinute: config.slack.updatesPerMinute ?? DEFAULT_TIMING.updatesPerMinute,

@@ -17,6 +17,17 @@ export async function until(condition: () => boolean, turns = 20_000): Promise<v
   throw new Error('the condition did not come true');
 }
 
+/** Turns the loop until `condition` holds, moving `clock` to each next wake-up after some turns. */
+export async function runUntil(clock: TestClock, condition: () => boolean): Promise<void> {
+  for (let turns = 0; !condition(); ) {
+    await turn();
+    const next = clock.nextWakeAt;
+    if (next === null || ++turns < QUIET_TURNS) continue;
+    turns = 0;
+    await clock.advance(next - clock.timer.now());
+  }
+}
+
 /** Settles `work`, moving `clock` to each next wake-up after some turns of the loop. */
 export async function runOn<T>(clock: TestClock, work: Promise<T>): Promise<T> {
   let settled = false;
@@ -24,12 +35,6 @@ export async function runOn<T>(clock: TestClock, work: Promise<T>): Promise<T> {
     settled = true;
   });
   done.catch(() => undefined);
-  for (let turns = 0; !settled; ) {
-    await turn();
-    const next = clock.nextWakeAt;
-    if (next === null || ++turns < QUIET_TURNS) continue;
-    turns = 0;
-    await clock.advance(next - clock.timer.now());
-  }
+  await runUntil(clock, () => settled);
   return done;
 }

@@ -10,7 +10,7 @@ import { createRunsRepository, type LoadedRun } from '../../db/runs.repository.j
 import { createSlackMessagesRepository } from '../../db/slack-messages.repository.js';
 import { countPages } from '../../metrics/instrument.js';
 import type { Metrics } from '../../metrics/metrics.js';
-import type { Clock } from '../../shared/clock.js';
+import { type Clock, systemTimer, type Timer } from '../../shared/clock.js';
 import { toSlackLogger } from '../../shared/logger.js';
 import { createSlackWriter, type WriterTiming } from '../outbound/slack-writer.js';
 import type { CarryEffect } from './carry-effects/index.js';
@@ -38,6 +38,8 @@ export function createOutbound(input: {
   db: Database;
   logger: Logger;
   clock: Clock;
+  /** Real time for the Slack calls' gaps, back-off and budget (tests move it by hand). */
+  timer?: Timer;
   timing: WriterTiming;
   metrics: Metrics;
   workerId?: string;
@@ -49,15 +51,16 @@ export function createOutbound(input: {
   viewExtras?: (loaded: LoadedRun) => Promise<ViewExtras>;
 }) {
   const { config, db, logger, clock } = input;
+  const timer = input.timer ?? systemTimer;
   // The writer retries itself, spaced per method: a client retry inside each attempt would double
   // the calls to a failing Slack.
   const client = new WebClient(config.slack.botToken, {
     ...slackClientOptions(config, logger),
     retryConfig: { retries: 0 },
   });
-  const writer = createSlackWriter(client, logger.child({ component: 'slack-writer' }), input.timing);
+  const writer = createSlackWriter(client, logger.child({ component: 'slack-writer' }), input.timing, timer);
   const messages = createSlackMessagesRepository(db);
-  const budget = createUpdateBudget({ db, perMinute: input.timing.updatesPerMinute, logger });
+  const budget = createUpdateBudget({ db, perMinute: input.timing.updatesPerMinute, logger, timer });
   const renders = createRenderMemo();
   let kickAgain: (runId: string) => void = () => undefined;
   const writes = createMessageWrites({
@@ -66,6 +69,7 @@ export function createOutbound(input: {
     messages,
     logger,
     clock,
+    timer,
     gapMs: input.timing.updateIntervalMs,
     onOvertaken: (runId) => kickAgain(runId),
   });

@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/client.js';
 import { rowsOf } from '../../db/runs.repository.js';
+import { systemTimer, type Timer } from '../../shared/clock.js';
 
 /** Who waits for a token: 0 is served first. */
 export const PRIORITY = { clicked: 0, parent: 1, other: 2 } as const;
@@ -20,11 +21,20 @@ interface Waiter {
 }
 
 const KEY = 'chat.update';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Creates the budget: never more than `perMinute` updates in any minute, short bursts allowed. */
-export function createUpdateBudget(input: { db: Database; perMinute: number; logger: Logger }) {
+/**
+ * Creates the budget: never more than `perMinute` updates in any minute, short bursts allowed. Time
+ * (the refill and the waits for it) is read and waited on `timer`; every replica's timer is the
+ * system's, so their clocks agree as far as NTP keeps them together.
+ */
+export function createUpdateBudget(input: {
+  db: Database;
+  perMinute: number;
+  logger: Logger;
+  timer?: Timer;
+}) {
   const { db, logger } = input;
+  const timer = input.timer ?? systemTimer;
   // Any sliding minute holds at most perMinute updates: the burst plus a minute of refill.
   const burst = Math.max(1, Math.min(5, Math.floor(input.perMinute / 8)));
   const rate = (input.perMinute - burst) / 60;
@@ -37,10 +47,11 @@ export function createUpdateBudget(input: { db: Database; perMinute: number; log
 
   /** One statement: refill by elapsed time, take a token when there is one, say what was there. */
   async function grab(): Promise<{ granted: boolean; available: number }> {
+    const now = timer.now() / 1000;
     ready ??= db
       .execute(
         sql`insert into slack_budget (key, tokens, refilled_at)
-            values (${KEY}, ${burst}, extract(epoch from clock_timestamp()))
+            values (${KEY}, ${burst}, ${now}::float8)
             on conflict (key) do nothing`,
       )
       .then(() => undefined);
@@ -48,10 +59,10 @@ export function createUpdateBudget(input: { db: Database; perMinute: number; log
     const result = await db.execute(sql`
       with cur as (
         select key, least(${burst}::float8,
-          tokens + greatest(0, extract(epoch from clock_timestamp()) - refilled_at) * ${rate}::float8) as t
+          tokens + greatest(0, ${now}::float8 - refilled_at) * ${rate}::float8) as t
         from slack_budget where key = ${KEY} for update
       ), upd as (
-        update slack_budget b set tokens = cur.t - 1, refilled_at = extract(epoch from clock_timestamp())
+        update slack_budget b set tokens = cur.t - 1, refilled_at = greatest(b.refilled_at, ${now}::float8)
         from cur where b.key = cur.key and cur.t >= 1 returning b.key
       )
       select (select t from cur) as available, (select count(*) from upd)::int as granted`);
@@ -83,11 +94,11 @@ export function createUpdateBudget(input: { db: Database; perMinute: number; log
         } catch (error) {
           // The database is down: Slack writes wait for it rather than overspend the budget.
           logger.warn({ err: error }, 'could not read the Slack update budget; waiting');
-          await sleep(500);
+          await timer.sleep(500);
           continue;
         }
         if (!got.granted) {
-          await sleep(Math.max(20, Math.ceil(((1 - got.available) / rate) * 1000)));
+          await timer.sleep(Math.max(20, Math.ceil(((1 - got.available) / rate) * 1000)));
           continue;
         }
         const waiter = next();
