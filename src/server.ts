@@ -16,7 +16,7 @@ import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { serveMetrics, wireMetrics } from './metrics/wire-metrics.js';
 import { pumpHandOffs } from './pagerduty/hand-offs.js';
 import { startPagerDuty } from './pagerduty/start-pagerduty.js';
-import { type Clock, systemClock } from './shared/clock.js';
+import { type Clock, systemClock, type Timer } from './shared/clock.js';
 import { createSlackApp } from './slack/app.js';
 import { type BotIdentitySource, createBotIdentity } from './slack/bot-identity.js';
 import type { SlackContext } from './slack/context.js';
@@ -34,6 +34,8 @@ import { createBackgroundWorker } from './worker/background-worker.js';
 /** Knobs tests turn; production uses the defaults. */
 export interface ServerOptions {
   clock?: Clock;
+  /** Real time for the Slack output path (gaps, back-off, the update budget); the system's by default. */
+  timer?: Timer;
   timing?: WriterTiming;
   pollMs?: number;
   workerId?: string;
@@ -85,7 +87,8 @@ export async function startBot(config: Config, logger: Logger, options: ServerOp
   });
   opened.push(() => catalog.close());
   const pagerDuty = startPagerDuty(config, directory, { db: database.db, clock, logger });
-  const transport = createTransport({ config, logger, budgetStore: store.budget, timing: options.timing });
+  const { timing, timer } = options;
+  const transport = createTransport({ config, logger, budgetStore: store.budget, timing, timer });
   const sync = createSync({ store, transport, catalog, logger, clock, metrics, workerId: options.workerId });
   wireMetrics(metrics, database.db, clock, transport.client);
   const identity = createBotIdentity(transport.client, config.slack, logger);

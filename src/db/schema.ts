@@ -283,7 +283,7 @@ export const environmentLocksTable = pgTable(
 
 /**
  * Slack's chat.update budget of the workspace, shared by every replica: a token bucket whose
- * tokens and refill time (epoch seconds, by the database's clock) are updated in one statement.
+ * tokens and refill time (epoch seconds, by the budget's timer) are updated in one statement.
  */
 export const slackBudgetTable = pgTable('slack_budget', {
   key: text('key').primaryKey(),

@@ -8,26 +8,6 @@ export interface Clock {
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
 
-/** A clock for tests: starts at `start` and moves only when told. */
-export function createTestClock(start: Date | string = '2026-01-05T14:00:00.000Z') {
-  let current = new Date(start).getTime();
-  return {
-    now: () => new Date(current),
-    advanceBy(ms: number) {
-      current += ms;
-    },
-    advanceMinutes(minutes: number) {
-      current += minutes * 60_000;
-    },
-    set(to: Date | string) {
-      current = new Date(to).getTime();
-    },
-  };
-}
-
-/** The test clock's type. */
-export type TestClock = ReturnType<typeof createTestClock>;
-
 /**
  * A clock that runs `factor` times as fast as the system clock from `start` on: the playground's
  * speed-up, so that a 10-minute wait ends in 10 s at factor 60. Factor 1 is the system clock.
@@ -62,13 +42,21 @@ export const systemTimer: Timer = {
     }),
 };
 
-/** A timer for tests: time moves only with `advance`, which wakes the sleepers whose time came. */
-export function createTestTimer(start = 1_000_000) {
-  let current = start;
+/**
+ * The test clock, for the domain's clock and the outbound path's timer alike: it starts at `start`
+ * and moves only when told. `timer` reads the same time in milliseconds, and its sleepers wake when
+ * the clock is moved past their time (their code then runs on the next microtasks).
+ */
+export function createTestClock(start: Date | string = '2026-01-05T14:00:00.000Z') {
+  let current = new Date(start).getTime();
   const sleepers = new Set<{ until: number; wake: () => void }>();
-  return {
+  const moveTo = (to: number) => {
+    current = to;
+    for (const s of [...sleepers]) if (s.until <= current) s.wake();
+  };
+  const timer: Timer = {
     now: () => current,
-    sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    sleep(ms, signal) {
       return new Promise<void>((resolve) => {
         if (signal?.aborted || ms <= 0) return resolve();
         const sleeper = {
@@ -83,18 +71,36 @@ export function createTestTimer(start = 1_000_000) {
         signal?.addEventListener('abort', sleeper.wake, { once: true });
       });
     },
-    /** Moves time forward and lets the woken sleepers run. */
+  };
+  return {
+    now: () => new Date(current),
+    timer,
+    advanceBy(ms: number) {
+      moveTo(current + ms);
+    },
+    advanceMinutes(minutes: number) {
+      moveTo(current + minutes * 60_000);
+    },
+    set(to: Date | string) {
+      moveTo(new Date(to).getTime());
+    },
+    /** Moves time forward and lets the woken sleepers run (up to their next await of I/O). */
     async advance(ms: number): Promise<void> {
-      current += ms;
-      for (const s of [...sleepers]) if (s.until <= current) s.wake();
+      moveTo(current + ms);
       for (let i = 0; i < 20; i++) await Promise.resolve();
     },
     /** How many sleep now. */
     get sleeping(): number {
       return sleepers.size;
     },
+    /** When the next sleeper wakes (in the timer's milliseconds), or null when nobody sleeps. */
+    get nextWakeAt(): number | null {
+      let next: number | null = null;
+      for (const s of sleepers) if (next === null || s.until < next) next = s.until;
+      return next;
+    },
   };
 }
 
-/** The test timer's type. */
-export type TestTimer = ReturnType<typeof createTestTimer>;
+/** The test clock's type. */
+export type TestClock = ReturnType<typeof createTestClock>;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Config } from '../../src/config/config.js';
 import { type Bot, startBot } from '../../src/server.js';
-import { createTestClock, type TestClock } from '../../src/shared/clock.js';
+import { createTestClock, type TestClock, type Timer } from '../../src/shared/clock.js';
 import type { WriterTiming } from '../../src/slack/outbound/slack-writer.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createFakeSlack, type FakeMessage, type FakeSlack } from '../support/fake-slack.js';
@@ -71,6 +71,11 @@ export interface HarnessOptions {
   config?: Partial<Config>;
   /** Overrides of the writer's timing (e.g. a small update budget). */
   timing?: Partial<WriterTiming>;
+  /**
+   * The output path's real time (gaps, back-off, the update budget); the system's by default. A test
+   * that passes a test clock's timer moves it itself (test/support/virtual-time.ts).
+   */
+  timer?: Timer;
 }
 
 /** Starts the fake Slack, a fresh database and the bot. */
@@ -125,7 +130,8 @@ export async function startHarness(options: HarnessOptions) {
     updatesPerMinute: 60_000,
     ...options.timing,
   };
-  let bot: Bot = await startBot(config, logger, { clock, timing, pollMs: 60_000 });
+  const timer = options.timer ? { timer: options.timer } : {};
+  let bot: Bot = await startBot(config, logger, { clock, ...timer, timing, pollMs: 60_000 });
 
   const url = () => `http://127.0.0.1:${bot.port}/slack/events`;
   const harness = {
@@ -214,7 +220,7 @@ export async function startHarness(options: HarnessOptions) {
     async restart(whileDown?: () => Promise<void>) {
       await bot.stop();
       await whileDown?.();
-      bot = await startBot(config, logger, { clock, timing, pollMs: 60_000 });
+      bot = await startBot(config, logger, { clock, ...timer, timing, pollMs: 60_000 });
       await bot.idle();
     },
     async close() {

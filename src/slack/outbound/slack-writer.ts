@@ -5,6 +5,7 @@
 // src/slack/sync/ (message-writes.ts, update-budget.ts): this file only carries calls.
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import { systemTimer, type Timer } from '../../shared/clock.js';
 
 /** What a message says. */
 export interface MessageContent {
@@ -54,8 +55,6 @@ export const DEFAULT_TIMING: WriterTiming = {
 /** Longest pause between two calls of a method that keeps failing. */
 const MAX_BACKOFF_MS = 1000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** A response_url post that Slack refused or that could not be sent. */
 export class ResponseUrlError extends Error {
   constructor(
@@ -66,8 +65,16 @@ export class ResponseUrlError extends Error {
   }
 }
 
-/** Creates the writer over a WebClient built with `rejectRateLimitedCalls: true`. */
-export function createSlackWriter(client: WebClient, logger: Logger, timing: WriterTiming = DEFAULT_TIMING) {
+/**
+ * Creates the writer over a WebClient built with `rejectRateLimitedCalls: true`. Its pauses (post
+ * gaps, back-off, Retry-After) are read and waited on `timer`.
+ */
+export function createSlackWriter(
+  client: WebClient,
+  logger: Logger,
+  timing: WriterTiming = DEFAULT_TIMING,
+  timer: Timer = systemTimer,
+) {
   const channelQueues = new Map<string, Promise<unknown>>();
   const lastPostAt = new Map<string, number>();
   const pausedUntil = new Map<string, number>();
@@ -78,7 +85,7 @@ export function createSlackWriter(client: WebClient, logger: Logger, timing: Wri
     const n = (failures.get(method) ?? 0) + 1;
     failures.set(method, n);
     const ms = Math.min(50 * 2 ** n, MAX_BACKOFF_MS);
-    pausedUntil.set(method, Math.max(pausedUntil.get(method) ?? 0, Date.now() + ms));
+    pausedUntil.set(method, Math.max(pausedUntil.get(method) ?? 0, timer.now() + ms));
   }
 
   /**
@@ -86,12 +93,12 @@ export function createSlackWriter(client: WebClient, logger: Logger, timing: Wri
    * pushing the next one a back-off step later: waiters do not all wake together when a pause ends.
    */
   async function turnOf(method: string): Promise<void> {
-    for (let wait = (pausedUntil.get(method) ?? 0) - Date.now(); wait > 0; ) {
-      await sleep(wait);
-      wait = (pausedUntil.get(method) ?? 0) - Date.now();
+    for (let wait = (pausedUntil.get(method) ?? 0) - timer.now(); wait > 0; ) {
+      await timer.sleep(wait);
+      wait = (pausedUntil.get(method) ?? 0) - timer.now();
     }
     const n = failures.get(method) ?? 0;
-    if (n > 0) pausedUntil.set(method, Date.now() + Math.min(50 * 2 ** n, MAX_BACKOFF_MS));
+    if (n > 0) pausedUntil.set(method, timer.now() + Math.min(50 * 2 ** n, MAX_BACKOFF_MS));
   }
 
   /** Calls a Web API method with our own 429 handling and per-method back-off. */
@@ -106,7 +113,7 @@ export function createSlackWriter(client: WebClient, logger: Logger, timing: Wri
         const e = error as { code?: string; retryAfter?: number };
         if (e.code === ErrorCode.RateLimitedError) {
           const ms = Math.min((e.retryAfter ?? 1) * 1000, timing.maxRetryAfterMs);
-          pausedUntil.set(method, Date.now() + ms);
+          pausedUntil.set(method, timer.now() + ms);
           failures.set(method, (failures.get(method) ?? 0) + 1);
           logger.warn({ method, retryAfterMs: ms, attempt }, 'Slack rate limited us; waiting');
           if (attempt < timing.maxAttempts) continue;
@@ -123,12 +130,12 @@ export function createSlackWriter(client: WebClient, logger: Logger, timing: Wri
   function inChannel<T>(channel: string, task: () => Promise<T>): Promise<T> {
     const previous = channelQueues.get(channel) ?? Promise.resolve();
     const next = previous.then(async () => {
-      const gap = (lastPostAt.get(channel) ?? 0) + timing.postIntervalMs - Date.now();
-      if (gap > 0) await sleep(gap);
+      const gap = (lastPostAt.get(channel) ?? 0) + timing.postIntervalMs - timer.now();
+      if (gap > 0) await timer.sleep(gap);
       try {
         return await task();
       } finally {
-        lastPostAt.set(channel, Date.now());
+        lastPostAt.set(channel, timer.now());
       }
     });
     channelQueues.set(

@@ -3,6 +3,7 @@
 import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
+import { systemTimer, type Timer } from '../../shared/clock.js';
 import { toSlackLogger } from '../../shared/logger.js';
 import { createSlackWriter, DEFAULT_TIMING, type WriterTiming } from './slack-writer.js';
 import { type BudgetStore, createUpdateBudget } from './update-budget.js';
@@ -26,6 +27,8 @@ export function createTransport(input: {
   config: Config;
   logger: Logger;
   timing?: WriterTiming | undefined;
+  /** Real time for the calls' gaps, back-off and budget (tests move it by hand). */
+  timer?: Timer | undefined;
   budgetStore: BudgetStore;
 }) {
   const { config, logger } = input;
@@ -39,9 +42,11 @@ export function createTransport(input: {
     ...slackClientOptions(config, logger),
     retryConfig: { retries: 0 },
   });
-  const writer = createSlackWriter(client, logger.child({ component: 'slack-writer' }), timing);
-  const budget = createUpdateBudget({ store: input.budgetStore, perMinute: timing.updatesPerMinute, logger });
-  return { client, writer, budget, timing };
+  const timer = input.timer ?? systemTimer;
+  const writer = createSlackWriter(client, logger.child({ component: 'slack-writer' }), timing, timer);
+  const perMinute = timing.updatesPerMinute;
+  const budget = createUpdateBudget({ store: input.budgetStore, perMinute, logger, timer });
+  return { client, writer, budget, timing, timer };
 }
 
 /** The transport's type. */

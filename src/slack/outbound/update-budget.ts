@@ -3,13 +3,19 @@
 // waiting writes are served by priority (the message someone clicked, then parents, then the rest)
 // and, within a priority, the run served longest ago goes first, so one busy run cannot starve others.
 import type { Logger } from 'pino';
+import { systemTimer, type Timer } from '../../shared/clock.js';
 
 /**
  * Where the tokens are kept, shared by every replica (the database's budget repository): refill
- * bucket `key` by the time elapsed (`rate` a second, at most `burst`) and take a token if there is one.
+ * bucket `key` by the time elapsed since its last refill (times in seconds, from the caller's timer) (`rate` a second, at most `burst`) and take a token if there is one.
  */
 export interface BudgetStore {
-  take(key: string, burst: number, rate: number): Promise<{ granted: boolean; available: number }>;
+  take(
+    key: string,
+    burst: number,
+    rate: number,
+    nowSeconds: number,
+  ): Promise<{ granted: boolean; available: number }>;
 }
 
 /** Who waits for a token: 0 is served first. */
@@ -25,11 +31,20 @@ interface Waiter {
 }
 
 const KEY = 'chat.update';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Creates the budget: never more than `perMinute` updates in any minute, short bursts allowed. */
-export function createUpdateBudget(input: { store: BudgetStore; perMinute: number; logger: Logger }) {
+/**
+ * Creates the budget: never more than `perMinute` updates in any minute, short bursts allowed. Time
+ * (the refill and the waits for it) is read and waited on `timer`; every replica's timer is the
+ * system's, so their clocks agree as far as NTP keeps them together.
+ */
+export function createUpdateBudget(input: {
+  store: BudgetStore;
+  perMinute: number;
+  logger: Logger;
+  timer?: Timer | undefined;
+}) {
   const { store, logger } = input;
+  const timer = input.timer ?? systemTimer;
   // Any sliding minute holds at most perMinute updates: the burst plus a minute of refill.
   const burst = Math.max(1, Math.min(5, Math.floor(input.perMinute / 8)));
   const rate = (input.perMinute - burst) / 60;
@@ -40,7 +55,7 @@ export function createUpdateBudget(input: { store: BudgetStore; perMinute: numbe
   let running = false;
 
   /** Refills by the time elapsed, takes a token when there is one, says what was there. */
-  const grab = () => store.take(KEY, burst, rate);
+  const grab = () => store.take(KEY, burst, rate, timer.now() / 1000);
 
   function next(): Waiter | undefined {
     let best: Waiter | undefined;
@@ -66,11 +81,11 @@ export function createUpdateBudget(input: { store: BudgetStore; perMinute: numbe
         } catch (error) {
           // The database is down: Slack writes wait for it rather than overspend the budget.
           logger.warn({ err: error }, 'could not read the Slack update budget; waiting');
-          await sleep(500);
+          await timer.sleep(500);
           continue;
         }
         if (!got.granted) {
-          await sleep(Math.max(20, Math.ceil(((1 - got.available) / rate) * 1000)));
+          await timer.sleep(Math.max(20, Math.ceil(((1 - got.available) / rate) * 1000)));
           continue;
         }
         const waiter = next();

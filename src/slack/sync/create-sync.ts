@@ -40,6 +40,7 @@ export function createSync(input: {
     messages: store.slackMessages,
     logger,
     clock,
+    timer: transport.timer,
     gapMs: transport.timing.updateIntervalMs,
   });
   const queue = createRunQueue({

@@ -1,5 +1,6 @@
 // Writes to one message: versioned, serialised, response_url first, chat.update under a budget that
-// every replica shares through Postgres. Real database, fake Slack over HTTP.
+// every replica shares through Postgres. Real database, fake Slack over HTTP; the gaps and the
+// budget's refill run on a test clock, moved by the tests.
 import { WebClient } from '@slack/web-api';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import {
   type StoredMessage,
 } from '../../../src/db/slack-messages.repository.js';
 import { parseRunbook } from '../../../src/runbook/index.js';
-import { createTestClock } from '../../../src/shared/clock.js';
+import { createTestClock, type TestClock } from '../../../src/shared/clock.js';
 import { createSlackWriter } from '../../../src/slack/outbound/slack-writer.js';
 import { createUpdateBudget, PRIORITY } from '../../../src/slack/outbound/update-budget.js';
 import { createMessageWrites, hashOf } from '../../../src/slack/sync/message-writes.js';
@@ -18,6 +19,7 @@ import { createRunDeps } from '../../../src/usecases/deps.js';
 import { startRunUseCase } from '../../../src/usecases/start-run.js';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../../support/database.js';
 import { createFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
+import { runOn, runUntil, until } from '../../support/virtual-time.js';
 
 const TIMING = {
   postIntervalMs: 1,
@@ -33,6 +35,7 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
   let handle: DatabaseHandle;
   let slack: FakeSlack;
   let message: StoredMessage;
+  let time: TestClock;
 
   function setup(perMinute = TIMING.updatesPerMinute) {
     const client = new WebClient('xoxb-test', {
@@ -40,11 +43,12 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
       rejectRateLimitedCalls: true,
       retryConfig: { retries: 0 },
     });
-    const writer = createSlackWriter(client, silent, TIMING);
+    const writer = createSlackWriter(client, silent, TIMING, time.timer);
     const budget = createUpdateBudget({
       store: createBudgetRepository({ db: handle.db }),
       perMinute,
       logger: silent,
+      timer: time.timer,
     });
     const messages = createSlackMessagesRepository({ db: handle.db });
     const overtaken: string[] = [];
@@ -53,7 +57,8 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
       budget,
       messages,
       logger: silent,
-      clock: createTestClock(),
+      clock: time,
+      timer: time.timer,
       gapMs: 1,
     });
     writes.onOvertaken((runId) => overtaken.push(runId));
@@ -61,6 +66,7 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
   }
 
   beforeEach(async () => {
+    time = createTestClock();
     database = await createTestDatabase(driver);
     handle = await database.open();
     slack = await createFakeSlack();
@@ -152,7 +158,7 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
     const all = [2, 3, 4, 5, 6].map((v) =>
       writes.write(message, { text: `v${v}` }, v, { priority: PRIORITY.parent }),
     );
-    await Promise.all(all);
+    await runOn(time, Promise.all(all));
     const sent = slack.callsTo('chat.update').map((c) => c.body.text);
     expect(sent.at(-1)).toBe('v6');
     expect(sent.length).toBeLessThanOrEqual(2);
@@ -164,17 +170,19 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
     const { writes, budget } = setup(8);
     expect(await writes.write(message, { text: 'v2' }, 2, { priority: PRIORITY.other })).toBe('chat.update');
     const waiting = writes.write(message, { text: 'v3' }, 3, { priority: PRIORITY.other });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(budget.waiting).toBe(1);
-    const started = Date.now();
+    // Past its 1 ms gap, the write waits for a token, and the budget for its refill.
+    await runUntil(time, () => budget.waiting === 1);
+    await until(() => time.sleeping === 1);
+    const started = time.timer.now();
     const url = slack.responseUrl('click', { channel: 'C1', ts: message.ts });
     const clicked = writes.write(message, { text: 'v4' }, 4, {
       priority: PRIORITY.clicked,
       responseUrl: url,
     });
+    // No time passes: the click does not wait for the refill.
     expect(await clicked).toBe('response_url');
     expect(await waiting).toBe('response_url');
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(time.timer.now()).toBe(started);
     expect(slack.message('C1', message.ts)?.text).toBe('v4');
     // The wait for a token was left, not served later: no chat.update beyond the first.
     expect(budget.waiting).toBe(0);
@@ -185,7 +193,7 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
     const { writes, budget } = setup(8);
     await writes.write(message, { text: 'v2' }, 2, { priority: PRIORITY.other });
     const waiting = writes.write(message, { text: 'v3' }, 3, { priority: PRIORITY.other });
-    await new Promise((r) => setTimeout(r, 100));
+    await runUntil(time, () => budget.waiting === 1);
     budget.close();
     await expect(waiting).rejects.toThrow(/budget is closed/);
     expect(slack.message('C1', message.ts)?.text).toBe('v2');
@@ -197,7 +205,7 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
     const other = writes.write(message, { text: 'v3' }, 3, { priority: PRIORITY.other });
     // Another message's parent write queues at priority parent, ahead of ours.
     const parentFirst = budget.take(PRIORITY.parent, 'another-run');
-    await new Promise((r) => setTimeout(r, 100));
+    await runUntil(time, () => budget.waiting === 2);
     const clicked = writes.write(message, { text: 'v4' }, 4, { priority: PRIORITY.clicked });
     // Ours now waits at the clicked priority: it gets the next token, before the parent write.
     let parentServed = false;
@@ -207,33 +215,38 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
       },
       () => undefined,
     );
-    expect(await clicked).toBe('chat.update');
+    // The next token comes with the refill, ~8.6 s of the test clock later.
+    const before = time.timer.now();
+    expect(await runOn(time, clicked)).toBe('chat.update');
+    expect(time.timer.now() - before).toBeGreaterThan(8000);
     expect(await other).toBe('chat.update');
     expect(parentServed).toBe(false);
     expect(slack.message('C1', message.ts)?.text).toBe('v4');
     budget.close();
     await parentFirst.catch(() => undefined);
-  }, 30_000);
+  });
 
   it('two replicas draw on one workspace budget', async () => {
-    // 30 a minute: a burst of 3, then 27 a minute; in ~2 s the two together get about 4, not 8.
+    // 30 a minute: a burst of 3, then 27 a minute; in 2 s the two together get about 4, not 8, and
+    // in a minute about 30, not 60.
     const a = setup(30).budget;
     const b = setup(30).budget;
-    let granted = 0;
-    const started = Date.now();
-    const takes = Array.from({ length: 40 }, (_, i) =>
+    const grantedAt: number[] = [];
+    const started = time.timer.now();
+    const takes = Array.from({ length: 80 }, (_, i) =>
       (i % 2 ? a : b).take(PRIORITY.other, `run${i % 5}`).then(
-        () => {
-          if (Date.now() - started < 2000) granted++;
-        },
+        () => grantedAt.push(time.timer.now() - started),
         () => undefined,
       ),
     );
-    await new Promise((r) => setTimeout(r, 2000));
+    await runUntil(time, () => time.timer.now() - started >= 60_000);
     a.close();
     b.close();
     await Promise.all(takes);
-    expect(granted).toBeGreaterThanOrEqual(3);
-    expect(granted).toBeLessThanOrEqual(5);
+    const within = (ms: number) => grantedAt.filter((t) => t < ms).length;
+    expect(within(2000)).toBeGreaterThanOrEqual(3);
+    expect(within(2000)).toBeLessThanOrEqual(5);
+    expect(within(60_000)).toBeGreaterThanOrEqual(27);
+    expect(within(60_000)).toBeLessThanOrEqual(31);
   });
 });
