@@ -170,6 +170,7 @@ function slackContext(parts: {
     metadataKey: deriveMetadataKey(config.slack.signingSecret),
     limits: config.limits ?? null,
     kick: parts.sync.queue.kick,
+    messageDeleted: parts.sync.queue.messageDeleted,
   };
 }
 

@@ -74,6 +74,16 @@ export function createSlackMessagesRepository({ db }: { db: Db }) {
       return rows.length > 0;
     },
 
+    /** The stored run message at `channelId`/`ts`, if it is one. */
+    async at(channelId: string, ts: string): Promise<StoredMessage | undefined> {
+      const [row] = await db
+        .select()
+        .from(slackMessagesTable)
+        .where(and(eq(slackMessagesTable.channelId, channelId), eq(slackMessagesTable.ts, ts)))
+        .limit(1);
+      return row;
+    },
+
     /** Which run, if any, stored the message at `channelId`/`ts` as one of its own. */
     async runAt(channelId: string, ts: string): Promise<string | null> {
       const rows = await db

@@ -22,6 +22,7 @@ import {
 } from './listeners/actions/run-actions.js';
 import { createDeployCommand } from './listeners/commands/deploy-command.js';
 import { createAppHomeOpened } from './listeners/events/app-home-opened.js';
+import { createMessageDeleted } from './listeners/events/message-deleted.js';
 import { createRequestScope } from './listeners/request-scope.js';
 import { createRanItSubmission, createRollbackSubmission } from './listeners/views/modal-submissions.js';
 import { slackClientOptions } from './outbound/transport.js';
@@ -166,4 +167,5 @@ function register(app: App, ctx: SlackContext): void {
   app.view(VIEWS.ranIt, createRanItSubmission(ctx));
   app.view(VIEWS.rollbackReason, createRollbackSubmission(ctx));
   app.event('app_home_opened', createAppHomeOpened(ctx));
+  app.event('message', createMessageDeleted(ctx));
 }

@@ -31,4 +31,6 @@ export interface SlackContext {
    * `loaded` is the run as just committed; `urgent` puts its messages at the front of the budget.
    */
   kick(runId: string, loaded?: LoadedRun, options?: { urgent?: boolean }): void;
+  /** A message was deleted in Slack: a run's message is posted again at once. True when it was one. */
+  messageDeleted(channelId: string, ts: string): Promise<boolean>;
 }

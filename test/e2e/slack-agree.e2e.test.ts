@@ -7,7 +7,7 @@ import { readRunMessageMetadata } from '../../src/slack/message-metadata.js';
 import { REPLACED_PARENT } from '../../src/slack/sync/sync-run.js';
 import { DRIVERS } from '../support/database.js';
 import type { FakeMessage } from '../support/fake-slack.js';
-import { blockActionsBody, postToApp, slashCommandBody } from '../support/slack-requests.js';
+import { blockActionsBody, eventBody, postToApp, slashCommandBody } from '../support/slack-requests.js';
 import { runIdOf } from './drive.js';
 import { buttonsOf, CHANNEL, type Harness, SECRET, startHarness } from './harness.js';
 
@@ -192,6 +192,63 @@ describe.each(DRIVERS)('Slack and Postgres agree (%s)', (driver) => {
     }
     expect(h.parent()?.text).toMatch(/: Completed$/);
     expect(updatesOfGone()).toBe(before);
+  });
+
+  it('posts a deleted parent and phase again at once when Slack says they were deleted, without waiting for a change', async () => {
+    await h.command('start agree');
+    const parent = h.parent();
+    const phase = h.thread()[0];
+    if (!parent || !phase) throw new Error('no run messages');
+    const deleted = async (ts: string) => {
+      await deleteInSlack(ts);
+      const [res] = await h.send([
+        eventBody({
+          type: 'message',
+          subtype: 'message_deleted',
+          channel: CHANNEL,
+          deleted_ts: ts,
+          hidden: true,
+        }),
+      ]);
+      expect(res?.status).toBe(200);
+    };
+    const posts = h.slack.callsTo('chat.postMessage').length;
+    // Someone else's message going away changes nothing.
+    const [other] = await h.send([
+      eventBody({ type: 'message', subtype: 'message_deleted', channel: CHANNEL, deleted_ts: '1.000001' }),
+    ]);
+    expect(other?.status).toBe(200);
+    await h.bot.idle();
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(posts);
+    // No click: the events alone bring the parent and the phase back.
+    await deleted(parent.ts);
+    await until('a new parent that says it replaces the deleted one', () => {
+      const now = h.parent();
+      return (
+        !!now &&
+        now.ts !== parent.ts &&
+        h.slack.thread(CHANNEL, now.ts).some((m) => m.text === REPLACED_PARENT)
+      );
+    });
+    // The phase message stays where it was posted (the deleted parent's thread keeps its replies).
+    const phases = () => h.slack.messages(CHANNEL).filter((m) => m.thread_ts && doneOf(m).length > 0);
+    const live = phases()[0];
+    if (!live) throw new Error('no phase message');
+    await deleted(live.ts);
+    await until('the phase posted again', () => phases().some((m) => m.ts !== live.ts));
+    await h.bot.idle();
+    await expectConverged();
+    // A second delivery of the same event finds nothing stored at that ts: nothing more is posted.
+    const settled = h.slack.callsTo('chat.postMessage').length;
+    const [again] = await h.send([
+      eventBody({ type: 'message', subtype: 'message_deleted', channel: CHANNEL, deleted_ts: live.ts }),
+    ]);
+    expect(again?.status).toBe(200);
+    await h.bot.idle();
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(settled);
+    expect(
+      h.slack.callsTo('chat.update').filter((c) => c.body.ts === parent.ts || c.body.ts === live.ts),
+    ).toHaveLength(0);
   });
 
   it('ends a run’s Slack work when its channel is gone, says so in /deploy status, and calls Slack no more for it', async () => {

@@ -3,7 +3,7 @@
 // time in this process; outbox claims keep other processes out.
 import type { Logger } from 'pino';
 import type { LoadedRun } from '../../runs/loaded-run.js';
-import { createSyncMemory, type SyncDeps, type SyncOptions, syncRun } from './sync-run.js';
+import { createSyncMemory, forgetDeleted, type SyncDeps, type SyncOptions, syncRun } from './sync-run.js';
 
 interface Entry {
   again: boolean;
@@ -87,6 +87,22 @@ export function createRunQueue(deps: Omit<SyncDeps, 'memory' | 'track' | 'resync
       const now = deps.clock.now();
       const runs = await deps.outbox.runsWithWork(now, 50);
       await Promise.all(runs.map((runId) => sync(runId).catch(() => undefined)));
+    },
+    /**
+     * Slack says a message was deleted (a `message_deleted` event): when it is one of a run's, it
+     * is posted again at once rather than at the run's next change. True when it was one.
+     */
+    async messageDeleted(channelId: string, ts: string): Promise<boolean> {
+      const message = await deps.messages.at(channelId, ts);
+      if (!message) return false;
+      deps.writes.forget(message);
+      await forgetDeleted(syncDeps, message);
+      deps.logger.warn(
+        { runId: message.runId, message: `${message.kind}:${message.phaseIndex}:${message.part}` },
+        'a run message was deleted in Slack; posting it again',
+      );
+      track(sync(message.runId, { refresh: true }));
+      return true;
     },
     /** Other Slack work to wait for on a stop (e.g. a click's own update). */
     track,

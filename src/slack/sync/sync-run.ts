@@ -189,17 +189,7 @@ function follow(
       const gone = failures.filter((e): e is MessageGoneError => e instanceof MessageGoneError);
       const channel = gone.find((e) => e.what === 'channel');
       if (channel) return void (await stopWhenChannelGone(deps, runId, channel, renders));
-      for (const e of gone) {
-        if (e.message_.kind === 'parent') deps.memory.deletedParents.add(runId);
-        else if (e.message_.kind === GATE_NOTICE_KIND) {
-          // A deleted notice is not posted again: the gate itself shows its state in the phase.
-        } else
-          deps.memory.deletedPhases.set(
-            runId,
-            new Set([...(deps.memory.deletedPhases.get(runId) ?? []), e.message_.phaseIndex]),
-          );
-        await deps.messages.forget(e.message_, e.message_.ts);
-      }
+      for (const e of gone) await forgetDeleted(deps, e.message_);
       if (gone.length) {
         deps.logger.warn(
           {
@@ -231,6 +221,25 @@ function follow(
     }
   })();
   deps.track?.(work);
+}
+
+/**
+ * A run message is gone from Slack (deleted by a person or an admin): it is forgotten, and the next
+ * round posts it again — a phase in its thread, a parent as a new parent that says it replaces the
+ * deleted one. A gate's notice is not posted again: the gate shows its state in the phase.
+ */
+export async function forgetDeleted(
+  deps: Pick<SyncDeps, 'memory' | 'messages'>,
+  message: StoredMessage,
+): Promise<void> {
+  const { runId } = message;
+  if (message.kind === 'parent') deps.memory.deletedParents.add(runId);
+  else if (message.kind !== GATE_NOTICE_KIND)
+    deps.memory.deletedPhases.set(
+      runId,
+      new Set([...(deps.memory.deletedPhases.get(runId) ?? []), message.phaseIndex]),
+    );
+  await deps.messages.forget(message, message.ts);
 }
 
 /** The run's channel is gone or archived: its Slack work ends, with one log line. */
