@@ -5,7 +5,8 @@ import { runbookSnapshotsTable, runsTable } from '../db/schema.js';
 import { executeWrites } from '../db/writes.js';
 import type { Runbook } from '../runbook/index.js';
 import { type RunEffect, type RunOwner, type RunState, startRun } from '../runs/index.js';
-import { formatTime, mention } from '../runs/refusals.js';
+import { mention } from '../runs/refusals.js';
+import { formatTime } from '../shared/format-time.js';
 import { escapeText } from '../slack/escape.js';
 import { inTransaction, type RunDeps } from './deps.js';
 

@@ -1,7 +1,7 @@
 // The queue's buttons: **Queue behind it** (on the private answer to a locked start), **Start now**
 // and **Leave the queue** (on the offer). Only the person who queued may use them.
 import { createQueueRepository } from '../../../db/queue.repository.js';
-import { formatTime } from '../../../runs/refusals.js';
+import { formatTime } from '../../../shared/format-time.js';
 import { queuedText, readQueueValue } from '../../blocks/queue-blocks.js';
 import type { SlackContext } from '../../context.js';
 import { toQueuedStart } from '../../sync/carry-effects/queue-offer.js';

@@ -3,7 +3,8 @@
 import type { KnownBlock } from '@slack/types';
 import { shortId } from '../../../db/queries.js';
 import { createQueueRepository, type QueueEntry } from '../../../db/queue.repository.js';
-import { formatTime, mention } from '../../../runs/refusals.js';
+import { mention } from '../../../runs/refusals.js';
+import { formatTime } from '../../../shared/format-time.js';
 import { startRunUseCase } from '../../../usecases/start-run.js';
 import { buildLockedReply, queuedText } from '../../blocks/queue-blocks.js';
 import type { SlackContext } from '../../context.js';

@@ -6,7 +6,7 @@ import type { Database } from '../../../db/client.js';
 import type { LoadedRun } from '../../../db/runs.repository.js';
 import { escalationDmsTable } from '../../../db/schema.js';
 import type { Clock } from '../../../shared/clock.js';
-import { formatTime } from '../../blocks/format.js';
+import { formatTime } from '../../../shared/format-time.js';
 import { escapeText, mention } from '../../escape.js';
 import type { SlackWriter } from '../../outbound/slack-writer.js';
 
