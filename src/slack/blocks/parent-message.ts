@@ -21,7 +21,7 @@ import { ownerText } from './owner-blocks.js';
 import { abortLine, paramsLine, rollbackLines, waitLines } from './parent-details.js';
 import { waitingRoles } from './phase-note.js';
 import { queueBlock } from './queue-blocks.js';
-import { isActive, type RenderedMessage, type RunView, valuesOf } from './run-view.js';
+import { isActive, type MessageContent, type RunView, valuesOf } from './run-view.js';
 
 const MAX_SLOTS = 5;
 
@@ -30,7 +30,7 @@ const MAX_SLOTS = 5;
  * run-wide buttons. It shows nothing that changes with every click (no step counts: those live in
  * the phase messages), so that it is updated only when something changes for the channel.
  */
-export function buildParentMessage(view: RunView): RenderedMessage {
+export function buildParentMessage(view: RunView): Required<MessageContent> {
   const { state, runbook } = view;
   const status = statusOf(state.status);
   const title = fillPlaceholders(runbook.title, valuesOf(view)) || view.runbookName;

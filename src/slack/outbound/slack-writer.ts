@@ -5,12 +5,7 @@
 // src/slack/sync/ (message-writes.ts, update-budget.ts): this file only carries calls.
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-
-/** What a message says. */
-export interface MessageContent {
-  text: string;
-  blocks?: unknown[];
-}
+import type { MessageContent } from '../blocks/index.js';
 
 /** Message metadata (Slack's `metadata`): what the bot can read back from a message it posted. */
 export interface MessageMetadata {

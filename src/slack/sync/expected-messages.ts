@@ -3,7 +3,7 @@
 import type { Database } from '../../db/client.js';
 import { createRunsRepository, type LoadedRun } from '../../db/runs.repository.js';
 import { slackMessagesTable } from '../../db/schema.js';
-import type { MessageContent } from '../outbound/slack-writer.js';
+import type { MessageContent } from '../blocks/index.js';
 import { renderStored, type ViewExtras } from './render-run.js';
 
 /** One posted message and the content it should show. */

@@ -14,7 +14,8 @@ import type {
   StoredMessage,
 } from '../../db/slack-messages.repository.js';
 import { type Clock, systemTimer, type Timer } from '../../shared/clock.js';
-import type { MessageContent, SlackWriter } from '../outbound/slack-writer.js';
+import type { MessageContent } from '../blocks/index.js';
+import type { SlackWriter } from '../outbound/slack-writer.js';
 import { PRIORITY, type Priority, type UpdateBudget } from './update-budget.js';
 
 /** How a write went. */

@@ -15,10 +15,11 @@ import type {
 } from '../../db/slack-messages.repository.js';
 import { ACTIVE_STATUSES, type RunEffect } from '../../runs/index.js';
 import type { Clock } from '../../shared/clock.js';
+import type { MessageContent } from '../blocks/index.js';
 import { buildRunMessageMetadata, type RunMessageKind, readRunMessageMetadata } from '../message-metadata.js';
 import { buildNotice } from '../notices/build-notice.js';
 import { GATE_NOTICE_KIND, liveNoticeSlot } from '../notices/gate-notice.js';
-import type { MessageContent, ReadMessage, SlackWriter } from '../outbound/slack-writer.js';
+import type { ReadMessage, SlackWriter } from '../outbound/slack-writer.js';
 import type { CarryEffect } from './carry-effects/index.js';
 import { goneOf, hashOf, MessageGoneError, type MessageWrites } from './message-writes.js';
 import { type RenderMemo, renderGateNotice, renderParent, type ViewExtras } from './render-run.js';
