@@ -1,7 +1,7 @@
 // The lock of a runbook and environment was released: offer it to the first start queued behind it,
 // in the channel it was queued from. Once: the offer is claimed in the database before it is posted
 // (two workers agree on one), and a claimed offer whose post did not go out is posted on the retry.
-import type { QueueRepository } from '../../../db/queue.repository.js';
+import type { QueueEntry, QueueRepository } from '../../../db/queue.repository.js';
 import type { LoadedRun } from '../../../db/runs.repository.js';
 import { ACTIVE_STATUSES } from '../../../runs/index.js';
 import type { Clock } from '../../../shared/clock.js';
@@ -37,16 +37,8 @@ export async function queueBehind(
   return entries.length ? { queue: entries.map(toQueuedStart) } : {};
 }
 
-/** A stored entry as the renderers take it. */
-export function toQueuedStart(entry: {
-  id: number;
-  starterId: string;
-  runbookName: string;
-  environment: string;
-  queuedAt: string | null;
-  status: string;
-  offerExpiresAt: string | null;
-}): QueuedStart {
+/** A stored entry as the renderers take it (its times as ISO strings). */
+export function toQueuedStart(entry: Pick<QueueEntry, keyof QueuedStart>): QueuedStart {
   const iso = (v: string | null) => (v ? new Date(v).toISOString() : null);
   return {
     id: entry.id,
