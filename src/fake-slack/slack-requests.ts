@@ -107,12 +107,7 @@ export function blockActionsBody(input: BlockActionsInput): string {
   const { edits: _edits, channel: _channel, reply_broadcast: _rb, ...echoed } = (input.message ?? {}) as Json;
   const payload = {
     type: 'block_actions',
-    user: {
-      id: input.userId,
-      username: input.userName ?? input.userId.toLowerCase(),
-      name: input.userName ?? input.userId.toLowerCase(),
-      team_id: teamId,
-    },
+    user: userOf(input, teamId),
     api_app_id: TEST_IDS.appId,
     token: TEST_IDS.verificationToken,
     container: input.container ?? {
@@ -186,12 +181,7 @@ export function viewSubmissionBody(input: ViewSubmissionInput): string {
   const payload = {
     type: 'view_submission',
     team: { id: teamId, domain: TEST_IDS.teamDomain },
-    user: {
-      id: input.userId,
-      username: input.userName ?? input.userId.toLowerCase(),
-      name: input.userName ?? input.userId.toLowerCase(),
-      team_id: teamId,
-    },
+    user: userOf(input, teamId),
     api_app_id: TEST_IDS.appId,
     token: TEST_IDS.verificationToken,
     trigger_id: input.triggerId ?? triggerId(),
@@ -259,6 +249,12 @@ export function eventBody(input: EventInput): string {
     is_ext_shared_channel: false,
     event_context: `4-${eventId}`,
   });
+}
+
+/** The \`user\` of an interaction payload; the user name defaults to the id in lower case. */
+function userOf(input: { userId: string; userName?: string }, teamId: string): Json {
+  const name = input.userName ?? input.userId.toLowerCase();
+  return { id: input.userId, username: name, name, team_id: teamId };
 }
 
 function formPayload(payload: Json): string {

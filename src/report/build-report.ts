@@ -2,6 +2,7 @@
 // waits, the escalation and durations, ready to be committed next to the runbook. Pure: the same
 // input gives the same text (nothing reads the clock; times are printed in UTC).
 import type { Approval, Step } from '../runbook/index.js';
+import { dedent } from '../runbook/markdown.js';
 import { annotateSource } from './annotate-source.js';
 import { auditSection } from './audit-trail.js';
 import { collectFacts, type ReportFacts, type RunReportInput } from './report-facts.js';
@@ -74,12 +75,4 @@ function stepLines(facts: ReportFacts, step: Step): string[] {
 
 function approvalLines(facts: ReportFacts, approval: Approval): string[] {
   return ['', `> ${noteOfApproval(facts, approval)}`, ''];
-}
-
-/** Continuation lines keep the indentation of the list item they came from; the report sets its own. */
-function dedent(text: string): string {
-  const [first = '', ...rest] = text.split('\n');
-  const indents = rest.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0);
-  const cut = indents.length ? Math.min(...indents) : 0;
-  return [first, ...rest.map((l) => l.slice(cut))].join('\n');
 }

@@ -205,3 +205,14 @@ export function createLineIndex(source: string): (offset: number) => number {
     return low + 1;
   };
 }
+
+/**
+ * Removes the indentation a list item's continuation lines keep from the item they came from, and
+ * the first line's leading space (a step's Markdown is cut out of its list item).
+ */
+export function dedent(text: string): string {
+  const [first = '', ...rest] = text.split('\n');
+  const indents = rest.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0);
+  const cut = indents.length ? Math.min(...indents) : 0;
+  return [first.trimStart(), ...rest.map((l) => l.slice(cut))].join('\n');
+}

@@ -1,11 +1,7 @@
 // Refusals: a stable code and a sentence for the person whose click was refused.
+import { formatTime } from '../shared/format-time.js';
 import type { Refusal } from './commands.js';
 import type { RunState } from './model.js';
-
-/** "14:02 UTC" — short enough for a Slack ephemeral answer. */
-export function formatTime(iso: string): string {
-  return `${iso.slice(11, 16)} UTC`;
-}
 
 /** A user mention; user ids come from Slack and are safe to echo. */
 export function mention(userId: string): string {

@@ -1,7 +1,7 @@
 // Slack mrkdwn is parsed for `<…>` sequences (mentions, links, broadcasts), so every string that did not
 // come from our code is escaped here before it reaches a text object. Pure: no I/O.
 import type { Nodes, Parent } from 'mdast';
-import { parseMarkdown } from '../runbook/markdown.js';
+import { dedent, parseMarkdown } from '../runbook/markdown.js';
 import { fillPlaceholders } from '../runbook/placeholders.js';
 
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
@@ -211,14 +211,6 @@ function wrap(marker: string, inner: string): string {
   const match = /^(\s*)([\s\S]*?)(\s*)$/.exec(inner);
   const [, lead = '', body = '', trail = ''] = match ?? [];
   return body ? `${lead}${marker}${body}${marker}${trail}` : inner;
-}
-
-/** Removes the indentation continuation lines keep from the list item they came from. */
-function dedent(text: string): string {
-  const [first = '', ...rest] = text.split('\n');
-  const indents = rest.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0);
-  const cut = indents.length ? Math.min(...indents) : 0;
-  return [first.trimStart(), ...rest.map((l) => l.slice(cut))].join('\n');
 }
 
 function isHighSurrogate(c: number): boolean {

@@ -1,10 +1,9 @@
 // kill -9 in a click storm, then a restart on the same database: every acknowledged click is stored,
 // none twice, and once the new process answers /healthz every message catches up with the database.
 // The bot is its own process (`node dist/src/main.js`), clicked over HTTP with signed requests.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACK_LIMIT_MS } from '../../src/slack/listeners/commit-then-ack.js';
-import { createFakeSlack, type FakeSlack } from '../support/fake-slack.js';
-import { FaultBot } from '../support/fault-bot.js';
+import { useFaultBed } from '../support/fault-bot.js';
 import {
   type Committed,
   describeRun,
@@ -33,15 +32,14 @@ const CHANNELS = ['C0STORM1', 'C0STORM2', 'C0STORM3', 'C0STORM4'];
 const CATCH_UP_MS = 20_000;
 
 describe('kill -9 during a click storm, then a restart', () => {
-  let slack: FakeSlack;
-  let fb: FaultBot;
-  const url = () => fb.url();
-  const kill = () => fb.kill();
-  const start = () => fb.start();
+  const bed = useFaultBed(SECRET, STEPS);
+  const url = () => bed.fb.url();
+  const kill = () => bed.fb.kill();
+  const start = () => bed.fb.start();
 
   /** The database after the process died: every click answered 200 (in time) is there, none twice. */
   async function checkStored(clicks: Click[]): Promise<Committed> {
-    const committed = await readCommitted(fb.target);
+    const committed = await readCommitted(bed.fb.target);
     const acked = clicks.filter((c) => c.status === 200 && c.ms < ACK_LIMIT_MS);
     const lost = acked.filter((c) => !committed.done.get(runOf(c.target))?.has(stepOf(c.target)));
     expect(lost.map((c) => c.target.value)).toEqual([]);
@@ -57,6 +55,7 @@ describe('kill -9 during a click storm, then a restart', () => {
 
   /** Restarts and waits until every message shows `committed`; returns ms from /healthz 200. */
   async function catchUp(runs: StormRun[], committed: Committed): Promise<number> {
+    const { slack, fb } = bed;
     const healthy = await start();
     while (staleRuns(slack, runs, committed).length > 0 && performance.now() - healthy < 60_000)
       await sleep(50);
@@ -66,16 +65,8 @@ describe('kill -9 during a click storm, then a restart', () => {
     return ms;
   }
 
-  beforeAll(async () => {
-    slack = await createFakeSlack();
-    fb = await FaultBot.create(slack, SECRET, STEPS);
-  }, 60_000);
-  afterAll(async () => {
-    await fb?.dispose();
-    await slack?.close();
-  });
-
   it('keeps every acknowledged click exactly once and catches up soon after /healthz', async () => {
+    const { slack } = bed;
     const t0 = performance.now();
     await start();
     console.info(`faults-kill: up at ${Math.round(performance.now() - t0)} ms`);

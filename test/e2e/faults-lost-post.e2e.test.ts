@@ -3,10 +3,9 @@
 // its metadata, so the restarted process finds it in the thread (conversations.replies) and adopts it
 // instead of posting a second copy. A click on it counts once. The bot is its own process, killed
 // with SIGKILL.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/slack/ids.js';
-import { createFakeSlack, type FakeSlack } from '../support/fake-slack.js';
-import { FaultBot } from '../support/fault-bot.js';
+import { useFaultBed } from '../support/fault-bot.js';
 import { readCommitted } from '../support/fault-state.js';
 import { STARTER, sleep, startRuns, stepOf, targetsIn } from '../support/fault-storm.js';
 import { blockActionsBody, postToApp } from '../support/slack-requests.js';
@@ -24,19 +23,10 @@ async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void
 }
 
 describe('a post whose answer was lost to a crash', () => {
-  let slack: FakeSlack;
-  let fb: FaultBot;
-
-  beforeAll(async () => {
-    slack = await createFakeSlack();
-    fb = await FaultBot.create(slack, SECRET, STEPS);
-  }, 60_000);
-  afterAll(async () => {
-    await fb?.dispose();
-    await slack?.close();
-  });
+  const bed = useFaultBed(SECRET, STEPS);
 
   it('finds the lost post by its metadata after the restart: no second copy, and its click counts once', async () => {
+    const { slack, fb } = bed;
     await fb.start();
     // The parent goes out normally; the phase message's post is carried out, its answer never comes.
     const off = slack.onChange(() => {

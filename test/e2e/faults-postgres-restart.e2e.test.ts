@@ -3,8 +3,7 @@
 // nothing was changed, /healthz says 503, and the bot recovers by itself once Postgres is back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/slack/ids.js';
-import { createFakeSlack, type FakeSlack } from '../support/fake-slack.js';
-import { FaultBot } from '../support/fault-bot.js';
+import { useFaultBed } from '../support/fault-bot.js';
 import { type Committed, describeRun, readCommitted, staleRuns, stormRuns } from '../support/fault-state.js';
 import { STARTER, sleep, startRuns, stepOf, storm, type Target, targetsIn } from '../support/fault-storm.js';
 import { PgCluster, pgClusterUnavailable } from '../support/pg-cluster.js';
@@ -22,27 +21,22 @@ async function until(test: () => Promise<boolean> | boolean, ms: number): Promis
 }
 
 describe.skipIf(Boolean(why) && !process.env.CI)('Postgres restarts mid-run', () => {
-  let slack: FakeSlack;
   let cluster: PgCluster;
-  let fb: FaultBot;
   beforeAll(async () => {
-    slack = await createFakeSlack();
     cluster = await PgCluster.create();
-    fb = await FaultBot.create(slack, SECRET, 5, { url: cluster.url });
   }, 60_000);
-  afterAll(async () => {
-    await fb?.dispose();
-    cluster?.dispose();
-    await slack?.close();
-  });
+  afterAll(() => cluster?.dispose());
+  // After the cluster's hooks: made once the cluster is up, taken down before the cluster is.
+  const bed = useFaultBed(SECRET, 5, () => ({ url: cluster.url }));
 
   const health = () =>
-    fetch(fb.healthz()).then(
+    fetch(bed.fb.healthz()).then(
       (r) => r.status,
       () => 0,
     );
 
   it('answers "nothing was changed" while it is down, says 503, and recovers by itself', async () => {
+    const { slack, fb } = bed;
     await fb.start();
     await startRuns(slack, fb.url(), SECRET, [CHANNEL], 5);
     const [run] = stormRuns(slack, [CHANNEL]);

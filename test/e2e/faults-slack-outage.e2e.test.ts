@@ -2,9 +2,9 @@
 // 120 s, or 429 with Retry-After for 60 s (FAULT_OUTAGE_MS shortens both for a quick local run). The
 // bot process keeps acknowledging, calls each failing method at most once a second once the calls that
 // were in flight when Slack went down have failed, and every message is current within 10 s of healing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFakeSlack, type FakeSlack, type Fault } from '../support/fake-slack.js';
-import { FaultBot } from '../support/fault-bot.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeSlack, Fault } from '../support/fake-slack.js';
+import { useFaultBed } from '../support/fault-bot.js';
 import { type Committed, describeRun, readCommitted, staleRuns, stormRuns } from '../support/fault-state.js';
 import { runOf, sleep, startRuns, stepOf, storm, type Target, targetsIn } from '../support/fault-storm.js';
 
@@ -24,18 +24,10 @@ const VARIANTS: [string, Fault, number][] = [
 ];
 
 describe.each(VARIANTS)('a Slack outage (%s) while people click', (name, fault, OUTAGE_MS) => {
-  let slack: FakeSlack;
-  let fb: FaultBot;
-  beforeAll(async () => {
-    slack = await createFakeSlack();
-    fb = await FaultBot.create(slack, SECRET, STEPS);
-  }, 60_000);
-  afterAll(async () => {
-    await fb?.dispose();
-    await slack?.close();
-  });
+  const bed = useFaultBed(SECRET, STEPS);
 
   it('keeps acknowledging, spaces its calls, and is current within 10 s of healing', async () => {
+    const { slack, fb } = bed;
     await fb.start();
     await startRuns(slack, fb.url(), SECRET, CHANNELS, STEPS);
     const runs = stormRuns(slack, CHANNELS);

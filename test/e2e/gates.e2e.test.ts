@@ -1,16 +1,19 @@
 // Approval gates end to end: signed clicks into the real receiver, the fake Slack's messages out.
 // One bot serves every test; each test runs in its own channel and environment.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/runbook/index.js';
 import { ACTIONS, encodeValue } from '../../src/slack/ids.js';
 import { APPROVERS, finishOpenSteps, runIdOf, threadTexts } from './drive.js';
-import { buttonsOf, E2E_DRIVER, type FoundButton, type Harness, startHarness } from './harness.js';
+import {
+  buttonsOf,
+  E2E_DRIVER,
+  type FoundButton,
+  type Harness,
+  readExample,
+  startHarness,
+} from './harness.js';
 
-const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'runbooks');
-const example = (name: string) => readFileSync(join(EXAMPLES, `${name}.md`), 'utf8');
+const example = (name: string) => readExample(`${name}.md`);
 
 // "Change manager" is not in the directory: anyone but the starter may sign, and two must.
 const CHANGE_GATE = `---

@@ -1,6 +1,6 @@
 // An end-to-end harness: the real bot (startBot: Bolt's HTTP receiver, our listeners, the database,
 // the background worker) against the fake Slack Web API, driven by signed HTTP requests.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,13 @@ export const SECRET = 'e2e-signing-secret';
 /** End-to-end tests run on real Postgres when the tests have one, else on PGlite. */
 export const E2E_DRIVER: 'postgres' | 'pglite' = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 export const CHANNEL = 'C0DEPLOY';
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository's runbooks folder: the example runbooks and directory.example.yml. */
+export const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'runbooks');
+
+/** A file of the examples folder (`k8s-service-rollout.md`, `directory.example.yml`), as text. */
+export function readExample(file: string): string {
+  return readFileSync(join(EXAMPLES, file), 'utf8');
+}
 
 /** A button found in a message. */
 export interface FoundButton {
@@ -87,15 +93,15 @@ export async function startHarness(options: HarnessOptions) {
   const dir = mkdtempSync(join(tmpdir(), 'deploybot-e2e-'));
   const runbooksDir = join(dir, 'runbooks');
   if (options.runbooks) {
-    cpSync(join(REPO, 'runbooks', 'directory.example.yml'), join(runbooksDir, 'directory.yml'), {
+    cpSync(join(EXAMPLES, 'directory.example.yml'), join(runbooksDir, 'directory.yml'), {
       force: true,
     });
     for (const [name, text] of Object.entries(options.runbooks))
       writeFileSync(join(runbooksDir, `${name}.md`), text);
   } else {
-    cpSync(join(REPO, 'runbooks'), runbooksDir, { recursive: true });
+    cpSync(EXAMPLES, runbooksDir, { recursive: true });
     // The tests play the example directory's cast, as a team would after copying it.
-    cpSync(join(REPO, 'runbooks', 'directory.example.yml'), join(runbooksDir, 'directory.yml'));
+    cpSync(join(EXAMPLES, 'directory.example.yml'), join(runbooksDir, 'directory.yml'));
   }
   if (options.directory !== undefined) writeFileSync(join(runbooksDir, 'directory.yml'), options.directory);
   const database: TestDatabase = await createTestDatabase(

@@ -2,47 +2,16 @@
 // variable holding the routing key and when to trigger; an acknowledgement in Slack acknowledges
 // the alert and the run's end resolves it, all with one dedup_key per run; a failure is said in the
 // thread and retried until PagerDuty takes the event.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakePagerDuty, type FakePagerDuty } from '../support/fake-pagerduty.js';
 import { acknowledge, elapse, finishOpenSteps, pagedUsers, startRollback, threadTexts } from './drive.js';
-import { buttonsOf, E2E_DRIVER, type Harness, startHarness } from './harness.js';
+import { buttonsOf, E2E_DRIVER, type Harness, readExample, startHarness } from './harness.js';
+import { pagerDrill } from './pager-drill.js';
 
-const DIRECTORY = readFileSync(
-  join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'runbooks', 'directory.example.yml'),
-  'utf8',
-);
+const DIRECTORY = readExample('directory.example.yml');
 const KEY = 'R0UTINGKEYFORTESTS0123456789ABCD';
 
-const PAGER = `---
-title: Pager drill
-environment: staging
-escalation:
-  timeout_minutes: 2
----
-
-# Pager drill
-
-## Deploy
-
-- [ ] Deploy the build
-
-## Rollback
-
-1. Revert the build
-
-## Contacts
-
-- **SRE lead**: Sam Lead, +1 555 0150, sre.lead@example.com
-- **Platform lead**: Mei Tanaka (@mtanaka)
-
-## Escalation
-
-1. Sam Lead
-2. Mei Tanaka
-`;
+const PAGER = pagerDrill();
 
 describe('the PagerDuty hand-off', () => {
   let h: Harness | undefined;

@@ -6,34 +6,9 @@ import { ACTIONS } from '../../src/slack/ids.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { elapse, lastPage, pagedUsers, startRollback, threadTexts } from './drive.js';
 import { buttonsOf, E2E_DRIVER, type Harness, startHarness } from './harness.js';
+import { pagerDrill } from './pager-drill.js';
 
-const PAGER = `---
-title: Pager drill
-environment: staging
-escalation:
-  timeout_minutes: 2
----
-
-# Pager drill
-
-## Deploy
-
-- [ ] Deploy the build
-
-## Rollback
-
-1. Revert the build
-
-## Contacts
-
-- **SRE lead**: Sam Lead, +1 555 0150, sre.lead@example.com
-- **Platform lead**: Mei Tanaka (@mtanaka)
-
-## Escalation
-
-1. Sam Lead
-2. Mei Tanaka
-`;
+const PAGER = pagerDrill();
 
 describe('paging in the thread', () => {
   let h: Harness;

@@ -1,18 +1,21 @@
 // Two bot processes on one Postgres database (PGlite allows one process per data folder, so this
 // runs on Postgres only): both serve Slack and both run the background worker on the same clock;
 // every due timer must take effect once, whichever process gets to it.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Bot, startBot } from '../../src/server.js';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.js';
 import { postToApp, viewSubmissionBody } from '../support/slack-requests.js';
 import { lastPage, pagedUsers, threadTexts } from './drive.js';
-import { buttonsOf, CHANNEL, E2E_DRIVER, type Harness, SECRET, startHarness } from './harness.js';
-
-const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'runbooks');
+import {
+  buttonsOf,
+  CHANNEL,
+  E2E_DRIVER,
+  type Harness,
+  readExample,
+  SECRET,
+  startHarness,
+} from './harness.js';
 
 const SOAK = `---
 title: Soak test
@@ -55,7 +58,7 @@ describe.runIf(E2E_DRIVER === 'postgres')('two bot processes on one database', (
     const harness = await startHarness({
       driver: 'postgres',
       runbooks: {
-        'k8s-service-rollout': readFileSync(join(EXAMPLES, 'k8s-service-rollout.md'), 'utf8'),
+        'k8s-service-rollout': readExample('k8s-service-rollout.md'),
         soak: SOAK,
       },
     });

@@ -1,9 +1,6 @@
 // Rollback and escalation end to end: Start rollback → the reason modal → the rollback phase, and
 // escalation DMs paced by the test clock (`elapse` moves it and runs one worker pass). One bot serves
 // every test; each test has its own channel, and pages are told apart by the channel they name.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/slack/ids.js';
 import {
@@ -16,42 +13,19 @@ import {
   startRollback,
   threadTexts,
 } from './drive.js';
-import { buttonsOf, E2E_DRIVER, type Harness, startHarness } from './harness.js';
+import { buttonsOf, E2E_DRIVER, type Harness, readExample, startHarness } from './harness.js';
+import { pagerDrill } from './pager-drill.js';
 
-const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'runbooks');
-const example = (name: string) => readFileSync(join(EXAMPLES, `${name}.md`), 'utf8');
+const example = (name: string) => readExample(`${name}.md`);
 
-// A 2-minute timeout from the front matter; Sam is found by email (users.lookupByEmail), Mei through
-// the directory; Olga's email is not in Slack and the vendor has a phone only: both are to be called.
-const PAGER = `---
-title: Pager drill
-environment: staging
-escalation:
-  timeout_minutes: 2
----
-
-# Pager drill
-
-## Deploy
-
-- [ ] Deploy the build
-
-## Rollback
-
-1. Revert the build
-
-## Contacts
-
-- **Night operator**: Olga Night, +1 555 0160, olga.night@example.com
-- **SRE lead**: Sam Lead, +1 555 0150, sre.lead@example.com
-- **Vendor hotline**: +1 555 0199
-- **Platform lead**: Mei Tanaka (@mtanaka)
-
-## Escalation
-
-1. Sam Lead
-2. Mei Tanaka
-`;
+// Sam is found by email (users.lookupByEmail), Mei through the directory; Olga's email is not in
+// Slack and the vendor has a phone only: both are to be called.
+const PAGER = pagerDrill([
+  '- **Night operator**: Olga Night, +1 555 0160, olga.night@example.com',
+  '- **SRE lead**: Sam Lead, +1 555 0150, sre.lead@example.com',
+  '- **Vendor hotline**: +1 555 0199',
+  '- **Platform lead**: Mei Tanaka (@mtanaka)',
+]);
 
 /** Each example runbook: who is paged, in order, who must be called, and its rollback steps. */
 const EXAMPLE_ESCALATIONS = [

@@ -64,13 +64,21 @@ describe('isSignedBy', () => {
 });
 
 describe('originOf', () => {
-  const none = { channelId: null, messageTs: null, threadTs: null, carriesButton: false, place: null };
+  const none = {
+    channelId: null,
+    messageTs: null,
+    threadTs: null,
+    responseUrl: null,
+    carriesButton: false,
+    place: null,
+  };
 
   it('reads the container of a message click, else channel and message', () => {
     expect(originOf({ container: { channel_id: 'C1', message_ts: '1.2' } })).toEqual({
       channelId: 'C1',
       messageTs: '1.2',
       threadTs: null,
+      responseUrl: null,
       carriesButton: false,
       place: null,
     });
@@ -78,11 +86,20 @@ describe('originOf', () => {
       channelId: 'C2',
       messageTs: '3.4',
       threadTs: '1.0',
+      responseUrl: null,
       carriesButton: false,
       place: null,
     });
     expect(originOf({ container: { type: 'view', view_id: 'V1' } })).toEqual(none);
     expect(originOf(null)).toEqual(none);
+  });
+
+  it('reads the response_url that shows the outcome in the clicked message', () => {
+    const url = 'https://hooks.slack.com/actions/T1/1/abc';
+    expect(
+      originOf({ container: { channel_id: 'C1', message_ts: '1.2' }, response_url: url }).responseUrl,
+    ).toBe(url);
+    expect(originOf({ response_url: '' }).responseUrl).toBeNull();
   });
 
   it('reads the run, slot and post attempt from our message metadata, and nothing from anyone else’s', () => {

@@ -3,9 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { DatabaseTarget } from '../../src/db/client.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
-import type { FakeSlack } from './fake-slack.js';
+import { createFakeSlack, type FakeSlack } from './fake-slack.js';
 import { sleep, writeStormRunbook } from './fault-storm.js';
 import { type SpawnedBot, spawnBot } from './spawned-bot.js';
 
@@ -83,4 +84,29 @@ export class FaultBot {
     await this.pg?.dispose();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** What a fault test drives: the fake Slack and the bot process (not started). */
+export interface FaultBed {
+  slack: FakeSlack;
+  fb: FaultBot;
+}
+
+/**
+ * The set-up of a fault test's describe block: a fake Slack and a FaultBot whose runbook has `steps`
+ * steps, made before its tests (on `database()`, read then, or a database of its own) and taken down
+ * after them. Its fields are set once the block's `beforeAll` hooks have run.
+ */
+export function useFaultBed(secret: string, steps: number, database?: () => DatabaseTarget): FaultBed {
+  const bed = {} as Partial<FaultBed>;
+  beforeAll(async () => {
+    const slack = await createFakeSlack();
+    bed.slack = slack;
+    bed.fb = await FaultBot.create(slack, secret, steps, database?.());
+  }, 60_000);
+  afterAll(async () => {
+    await bed.fb?.dispose();
+    await bed.slack?.close();
+  });
+  return bed as FaultBed;
 }

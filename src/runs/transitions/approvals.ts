@@ -1,8 +1,10 @@
 // Approval gates: who may sign which slot, four eyes and quorum.
+
+import { formatTime } from '../../shared/format-time.js';
 import type { RunCommand } from '../commands.js';
 import { type Draft, effect, record } from '../draft.js';
 import { gatesOf, isRollingBack, missingSignatures, requiredFor } from '../progress.js';
-import { formatTime, mention, refuse } from '../refusals.js';
+import { mention, refuse } from '../refusals.js';
 
 /** Signs an approval slot, or says why this person may not. */
 export function approve(draft: Draft, command: Extract<RunCommand, { type: 'approve' }>) {

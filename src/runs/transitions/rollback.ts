@@ -1,8 +1,9 @@
 // Rollback and escalation: switch to the rollback steps and page contacts until one acknowledges.
 import { addMilliseconds } from 'date-fns/addMilliseconds';
+import { formatTime } from '../../shared/format-time.js';
 import type { RollbackSetup, RunCommand } from '../commands.js';
 import { type Draft, effect, escalationTimerKey, record } from '../draft.js';
-import { formatTime, mention, refuse } from '../refusals.js';
+import { mention, refuse } from '../refusals.js';
 import { cancelWait } from './steps.js';
 
 /** Switches the run to rolling back and starts paging. */

@@ -1,10 +1,11 @@
 // Steps: done, skipped, failed, undone, and their waits.
 import { addMilliseconds } from 'date-fns/addMilliseconds';
 import type { Step } from '../../runbook/index.js';
+import { formatTime } from '../../shared/format-time.js';
 import type { RunCommand, Transition } from '../commands.js';
 import { type Draft, effect, findStep, record, stepState, waitTimerKey } from '../draft.js';
 import { currentPhaseIndex, isGated, isRollingBack } from '../progress.js';
-import { formatTime, mention, refuse } from '../refusals.js';
+import { mention, refuse } from '../refusals.js';
 
 type StepCommand = Extract<RunCommand, { stepId: string }>;
 

@@ -2,7 +2,7 @@
 // it shows. An unchanged block keeps its id across renders, so an unchanged message renders to the
 // same JSON and is never sent again; a changed block gets a new id, as Slack asks of updates.
 import type { KnownBlock } from '@slack/types';
-import type { RenderedMessage } from './run-view.js';
+import type { MessageContent } from './run-view.js';
 
 const MAX_BLOCK_ID = 255;
 
@@ -19,7 +19,7 @@ function contentHash(text: string): string {
 }
 
 /** The same message with every block_id replaced by `<place>.<content hash>`. */
-export function stampBlockIds(message: RenderedMessage): RenderedMessage {
+export function stampBlockIds(message: Required<MessageContent>): Required<MessageContent> {
   const blocks = message.blocks.map((block, index): KnownBlock => {
     const { block_id: place, ...content } = block as KnownBlock & { block_id?: string };
     const base = (place ?? `b${index}`).slice(0, MAX_BLOCK_ID - 16);

@@ -3,10 +3,11 @@
 // of the current rollback phase's message and changes with every page. Pure.
 import type { KnownBlock } from '@slack/types';
 import type { EscalationState } from '../../runs/index.js';
+import { formatTime } from '../../shared/format-time.js';
 import { escapeText, truncate } from '../escape.js';
 import { ACTIONS, encodeValue } from '../ids.js';
 import { actions, button, section } from './elements.js';
-import { formatTime, plural, who } from './format.js';
+import { plural, who } from './format.js';
 import { isActive, type RunView } from './run-view.js';
 
 /** Blocks and characters the live view may take (the phase's step budget leaves this much room). */

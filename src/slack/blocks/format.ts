@@ -1,11 +1,7 @@
 // Small pieces of text shared by the renderers: times, durations, statuses, progress.
 import type { PhaseProgress, RunProgress, RunStatus, StepState, StepStatus } from '../../runs/index.js';
+import { formatTime } from '../../shared/format-time.js';
 import { escapeText, mention, truncate } from '../escape.js';
-
-/** "14:02 UTC": runs last hours, so the time of day is what people read. */
-export function formatTime(iso: string): string {
-  return `${iso.slice(11, 16)} UTC`;
-}
 
 /** "2025-03-04 14:02 UTC", for lists that span days (the Home tab). */
 export function formatDateTime(iso: string): string {

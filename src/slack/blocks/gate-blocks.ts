@@ -4,10 +4,11 @@ import type { Approval } from '../../runbook/index.js';
 import type { Signature } from '../../runs/index.js';
 import type { Gate } from '../../runs/progress.js';
 import { isGateComplete, missingSignatures, requiredFor } from '../../runs/progress.js';
+import { formatTime } from '../../shared/format-time.js';
 import { escapeText, truncate } from '../escape.js';
 import { ACTIONS, encodeValue } from '../ids.js';
 import { button, section } from './elements.js';
-import { formatTime, who } from './format.js';
+import { who } from './format.js';
 import { type Item, sizeOf, type Unit } from './limits.js';
 import type { RunView } from './run-view.js';
 

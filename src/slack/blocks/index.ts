@@ -3,4 +3,4 @@ export { buildHomeView, type RunSummary } from './home-view.js';
 export { LIMITS, textLengthOf } from './limits.js';
 export { buildParentMessage } from './parent-message.js';
 export { buildPhaseMessages } from './phase-messages.js';
-export type { RenderedMessage, RunView } from './run-view.js';
+export type { MessageContent, RunView } from './run-view.js';

@@ -2,8 +2,9 @@
 // escalation. Each list is capped, and says how many entries it leaves out.
 import { fillPlaceholders } from '../../runbook/placeholders.js';
 import { stepsInMode } from '../../runs/progress.js';
+import { formatTime } from '../../shared/format-time.js';
 import { code, escapeText, truncate } from '../escape.js';
-import { formatTime, plural, who } from './format.js';
+import { plural, who } from './format.js';
 import { type RunView, valuesOf } from './run-view.js';
 
 const MAX_PARAMS = 12;

@@ -9,18 +9,19 @@ import {
   progressOf,
   requiredFor,
 } from '../../runs/progress.js';
+import { formatTime } from '../../shared/format-time.js';
 import { code, escapeText, truncate } from '../escape.js';
 import { ACTIONS, encodeValue } from '../ids.js';
 import { stampBlockIds } from './block-ids.js';
 import { actions, button, confirmDialog, context, header, section } from './elements.js';
-import { formatDuration, formatPhase, formatTime, statusOf, who } from './format.js';
+import { formatDuration, formatPhase, statusOf, who } from './format.js';
 import { buildSlotItem } from './gate-blocks.js';
 import { LIMITS, truncateMrkdwn } from './limits.js';
 import { ownerText } from './owner-blocks.js';
 import { abortLine, paramsLine, rollbackLines, waitLines } from './parent-details.js';
 import { waitingRoles } from './phase-note.js';
 import { queueBlock } from './queue-blocks.js';
-import { isActive, type RenderedMessage, type RunView, valuesOf } from './run-view.js';
+import { isActive, type MessageContent, type RunView, valuesOf } from './run-view.js';
 
 const MAX_SLOTS = 5;
 
@@ -29,7 +30,7 @@ const MAX_SLOTS = 5;
  * run-wide buttons. It shows nothing that changes with every click (no step counts: those live in
  * the phase messages), so that it is updated only when something changes for the channel.
  */
-export function buildParentMessage(view: RunView): RenderedMessage {
+export function buildParentMessage(view: RunView): Required<MessageContent> {
   const { state, runbook } = view;
   const status = statusOf(state.status);
   const title = fillPlaceholders(runbook.title, valuesOf(view)) || view.runbookName;

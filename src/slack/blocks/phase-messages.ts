@@ -10,16 +10,16 @@ import {
   isResolved,
   isRollingBack,
 } from '../../runs/progress.js';
+import { formatTime } from '../../shared/format-time.js';
 import { escapeText } from '../escape.js';
 import { stampBlockIds } from './block-ids.js';
 import { context, header } from './elements.js';
 import { buildEscalationBlocks, ESCALATION_ROOM } from './escalation-blocks.js';
-import { formatTime } from './format.js';
 import { buildGateUnit } from './gate-blocks.js';
 import { LIMITS, packUnits, type Size, truncateMrkdwn, type Unit } from './limits.js';
 import { buildOwnerBlock, OWNER_TEXT_MAX } from './owner-blocks.js';
 import { describePhase } from './phase-note.js';
-import { isActive, type RenderedMessage, type RunView, valuesOf } from './run-view.js';
+import { isActive, type MessageContent, type RunView, valuesOf } from './run-view.js';
 import { buildStepUnit } from './step-blocks.js';
 
 // Each message starts with a header (≤ 150 characters) and a context line (cut to HEAD_CONTEXT).
@@ -30,7 +30,7 @@ const BUDGET: Size = {
 };
 
 /** The messages for one phase, in order: usually one, more when the phase does not fit. */
-export function buildPhaseMessages(view: RunView, phaseIndex: number): RenderedMessage[] {
+export function buildPhaseMessages(view: RunView, phaseIndex: number): Required<MessageContent>[] {
   const phase = view.runbook.phases[phaseIndex];
   if (!phase) throw new RangeError(`phase ${phaseIndex} is not in runbook ${view.runbookName}`);
   const collapsed = phase.rollback && !isRollingBack(view.state);

@@ -11,8 +11,8 @@ import {
   missingSignatures,
   requiredFor,
 } from '../../runs/progress.js';
+import { formatTime } from '../../shared/format-time.js';
 import { escapeText, truncate } from '../escape.js';
-import { formatTime } from './format.js';
 import { isActive, type RunView, valuesOf } from './run-view.js';
 
 const MAX_ROLES = 8;

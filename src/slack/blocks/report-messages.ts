@@ -3,9 +3,9 @@
 // Pure.
 import type { KnownBlock } from '@slack/types';
 import { escapeText } from '../escape.js';
-import type { MessageContent } from '../outbound/slack-writer.js';
 import { context, section } from './elements.js';
 import { LIMITS, safeCut, splitMrkdwn } from './limits.js';
+import type { MessageContent } from './run-view.js';
 
 // A code block per section (its fences take 8 characters), three per message: well under the
 // total text budget of a message, and a long report stays a few messages, not a flood.

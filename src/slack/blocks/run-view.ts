@@ -29,10 +29,13 @@ export interface RunView {
   posting?: boolean;
 }
 
-/** A message ready for `chat.postMessage` / `chat.update` (both fields, always). */
-export interface RenderedMessage {
+/**
+ * What a message says, ready for `chat.postMessage` / `chat.update`: its text, and its blocks when it
+ * has them. The run's renderers give `Required<MessageContent>` (both fields, always).
+ */
+export interface MessageContent {
   text: string;
-  blocks: KnownBlock[];
+  blocks?: KnownBlock[];
 }
 
 /** True while the run takes commands. */

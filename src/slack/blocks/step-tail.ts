@@ -3,10 +3,11 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Step } from '../../runbook/index.js';
 import type { StepState } from '../../runs/index.js';
+import { formatTime } from '../../shared/format-time.js';
 import { escapeText } from '../escape.js';
 import { ACTIONS, encodeValue } from '../ids.js';
 import { actions, button, confirmDialog, context, section } from './elements.js';
-import { formatDuration, formatTime, formatWaitLength, stepMark, who } from './format.js';
+import { formatDuration, formatWaitLength, stepMark, who } from './format.js';
 import { fitCode, truncateMrkdwn } from './limits.js';
 import type { RunView } from './run-view.js';
 

@@ -6,12 +6,7 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { systemTimer, type Timer } from '../../shared/clock.js';
-
-/** What a message says. */
-export interface MessageContent {
-  text: string;
-  blocks?: unknown[];
-}
+import type { MessageContent } from '../blocks/index.js';
 
 /** Message metadata (Slack's `metadata`): what the bot can read back from a message it posted. */
 export interface MessageMetadata {

@@ -5,18 +5,16 @@ import type { Logger } from 'pino';
 import type { LoadedRun } from '../../runs/loaded-run.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Store, StoredMessage } from '../../usecases/deps.js';
+// The type only: listeners read the click payload (originOf), the feedback shows its outcome there.
+import type { ClickOrigin } from '../listeners/actions/click-origin.js';
 import type { SlackWriter } from '../outbound/slack-writer.js';
 import { PRIORITY } from '../outbound/update-budget.js';
 import type { MessageWrites } from './message-writes.js';
 import type { RenderMemo, ViewExtras } from './render-run.js';
 import { buildAcknowledgedDm } from './send-dm.js';
 
-/** Where a click came from. */
-export interface ClickOrigin {
-  channelId: string;
-  ts: string;
-  responseUrl: string | null;
-}
+/** The message a click came from, as much of the click's origin as the feedback needs. */
+export type ClickedMessage = Pick<ClickOrigin, 'channelId' | 'messageTs' | 'responseUrl'>;
 
 export interface ClickFeedbackDeps {
   messages: Store['slackMessages'];
@@ -35,8 +33,8 @@ export function createClickFeedback(deps: ClickFeedbackDeps) {
   // Where a run's messages are never changes once stored: a miss reloads (a newly posted message).
   const known = new Map<string, StoredMessage[]>();
 
-  async function storedAt(runId: string, origin: ClickOrigin): Promise<StoredMessage | undefined> {
-    const match = (m: StoredMessage) => m.channelId === origin.channelId && m.ts === origin.ts;
+  async function storedAt(runId: string, origin: ClickedMessage): Promise<StoredMessage | undefined> {
+    const match = (m: StoredMessage) => m.channelId === origin.channelId && m.ts === origin.messageTs;
     const hit = known.get(runId)?.find(match);
     if (hit) return hit;
     const rows = await deps.messages.forRun(runId);
@@ -47,7 +45,7 @@ export function createClickFeedback(deps: ClickFeedbackDeps) {
 
   return {
     /** Shows the committed state in the clicked message; resolves when Slack has it (never throws). */
-    async show(run: LoadedRun, origin: ClickOrigin): Promise<void> {
+    async show(run: LoadedRun, origin: ClickedMessage): Promise<void> {
       try {
         const stored = await storedAt(run.meta.id, origin);
         if (!stored) return;
@@ -66,23 +64,24 @@ export function createClickFeedback(deps: ClickFeedbackDeps) {
      * Takes away a copy of a run's message that the bot never stored (posted just before a crash,
      * posted again after it): through the click's response_url, else chat.delete. Never throws.
      */
-    async retireCopy(origin: ClickOrigin): Promise<void> {
-      deps.logger.info(
-        { channel: origin.channelId, ts: origin.ts },
-        'removing an unstored copy of a run message',
-      );
+    async retireCopy(origin: ClickedMessage): Promise<void> {
+      const { channelId, messageTs } = origin;
+      if (!channelId || !messageTs) return;
+      deps.logger.info({ channel: channelId, ts: messageTs }, 'removing an unstored copy of a run message');
       try {
         if (!origin.responseUrl) throw new Error('no response_url');
         await deps.writer.respond(origin.responseUrl, { delete_original: true });
       } catch {
         await deps.writer
-          .remove(origin.channelId, origin.ts)
+          .remove(channelId, messageTs)
           .catch((err: unknown) => deps.logger.warn({ err }, 'could not remove the copy'));
       }
     },
 
     /** An escalation DM someone acknowledged: its button goes at once, and it says who and when. */
-    async acknowledged(run: LoadedRun, userId: string, origin: ClickOrigin): Promise<void> {
+    async acknowledged(run: LoadedRun, userId: string, origin: ClickedMessage): Promise<void> {
+      const { channelId, messageTs } = origin;
+      if (!channelId || !messageTs) return;
       const at = run.state.escalation?.acknowledgedAt;
       const content = buildAcknowledgedDm(run, userId, at ? new Date(at) : deps.clock.now());
       try {
@@ -90,7 +89,7 @@ export function createClickFeedback(deps: ClickFeedbackDeps) {
         await deps.writer.respond(origin.responseUrl, { replace_original: true, ...content });
       } catch {
         await deps.writer
-          .update(origin.channelId, origin.ts, content)
+          .update(channelId, messageTs, content)
           .catch((err: unknown) => deps.logger.warn({ err }, 'could not update the acknowledged DM'));
       }
     },

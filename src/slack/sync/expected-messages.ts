@@ -3,7 +3,7 @@
 
 import type { LoadedRun } from '../../runs/loaded-run.js';
 import type { Store } from '../../usecases/deps.js';
-import type { MessageContent } from '../outbound/slack-writer.js';
+import type { MessageContent } from '../blocks/index.js';
 import { renderStored, type ViewExtras } from './render-run.js';
 
 /** One posted message and the content it should show. */

@@ -10,7 +10,8 @@ import { ErrorCode } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { type Clock, systemTimer, type Timer } from '../../shared/clock.js';
 import type { MessageKey, Store, StoredMessage } from '../../usecases/deps.js';
-import type { MessageContent, SlackWriter } from '../outbound/slack-writer.js';
+import type { MessageContent } from '../blocks/index.js';
+import type { SlackWriter } from '../outbound/slack-writer.js';
 import { PRIORITY, type Priority, type UpdateBudget } from '../outbound/update-budget.js';
 
 /** How a write went. */

@@ -4,7 +4,7 @@ import type { StoredMessage } from '../../usecases/deps.js';
 import { buildParentMessage } from '../blocks/parent-message.js';
 import { buildPhaseMessages } from '../blocks/phase-messages.js';
 import type { QueuedStart } from '../blocks/queue-blocks.js';
-import type { RenderedMessage, RunView } from '../blocks/run-view.js';
+import type { MessageContent, RunView } from '../blocks/run-view.js';
 import { buildGateNotice, GATE_NOTICE_KIND } from '../notices/gate-notice.js';
 
 /** What the messages show besides the run's own state: the starts queued behind it. */
@@ -15,7 +15,7 @@ export interface ViewExtras {
 }
 
 /** A part a phase no longer needs says so, never keeping stale buttons. */
-const CONTINUED: RenderedMessage = { text: '(continued above)', blocks: [] };
+const CONTINUED: Required<MessageContent> = { text: '(continued above)', blocks: [] };
 
 /** The view of a loaded run at a time. */
 export function toRunView(loaded: LoadedRun, now: Date, extras: ViewExtras = {}): RunView {
@@ -34,7 +34,11 @@ export function toRunView(loaded: LoadedRun, now: Date, extras: ViewExtras = {})
 }
 
 /** The parent message. */
-export function renderParent(loaded: LoadedRun, now: Date, extras: ViewExtras = {}): RenderedMessage {
+export function renderParent(
+  loaded: LoadedRun,
+  now: Date,
+  extras: ViewExtras = {},
+): Required<MessageContent> {
   return buildParentMessage(toRunView(loaded, now, extras));
 }
 
@@ -44,12 +48,12 @@ export function renderPhase(
   now: Date,
   phaseIndex: number,
   extras: ViewExtras = {},
-): RenderedMessage[] {
+): Required<MessageContent>[] {
   return buildPhaseMessages(toRunView(loaded, now, extras), phaseIndex);
 }
 
 /** A gate's notice in the thread, as the gate stands now (its slot's `phaseIndex` is the gate's position). */
-export function renderGateNotice(loaded: LoadedRun, position: number): RenderedMessage {
+export function renderGateNotice(loaded: LoadedRun, position: number): Required<MessageContent> {
   const notice = buildGateNotice(loaded.runbook, loaded.state, position);
   const text = notice?.text ?? '🔒 Approval gate';
   return {
@@ -64,7 +68,7 @@ export function renderStored(
   now: Date,
   message: StoredMessage,
   extras: ViewExtras = {},
-): RenderedMessage {
+): Required<MessageContent> {
   if (message.kind === 'parent') return renderParent(loaded, now, extras);
   if (message.kind === GATE_NOTICE_KIND) return renderGateNotice(loaded, message.phaseIndex);
   return renderPhase(loaded, now, message.phaseIndex, extras)[message.part] ?? CONTINUED;
@@ -76,9 +80,14 @@ export function renderStored(
  * depends on the time only through waits that have ended, which are part of the key.
  */
 export function createRenderMemo(max = 2_000) {
-  const memo = new Map<string, { key: string; parts: RenderedMessage[] }>();
+  const memo = new Map<string, { key: string; parts: Required<MessageContent>[] }>();
   return {
-    phase(loaded: LoadedRun, now: Date, phaseIndex: number, extras: ViewExtras = {}): RenderedMessage[] {
+    phase(
+      loaded: LoadedRun,
+      now: Date,
+      phaseIndex: number,
+      extras: ViewExtras = {},
+    ): Required<MessageContent>[] {
       const slot = `${loaded.meta.id}:${phaseIndex}`;
       const key = `${loaded.version}:${waitsEndedBy(loaded, now)}`;
       const hit = memo.get(slot);
@@ -90,7 +99,12 @@ export function createRenderMemo(max = 2_000) {
       return parts;
     },
     /** What one posted message of the run should show now (phases through the memo). */
-    stored(loaded: LoadedRun, now: Date, message: StoredMessage, extras: ViewExtras = {}): RenderedMessage {
+    stored(
+      loaded: LoadedRun,
+      now: Date,
+      message: StoredMessage,
+      extras: ViewExtras = {},
+    ): Required<MessageContent> {
       if (message.kind === 'parent') return renderParent(loaded, now, extras);
       if (message.kind === GATE_NOTICE_KIND) return renderGateNotice(loaded, message.phaseIndex);
       return this.phase(loaded, now, message.phaseIndex, extras)[message.part] ?? CONTINUED;

@@ -16,6 +16,8 @@ export interface ClickOrigin {
   messageTs: string | null;
   /** The thread the message is in (its own ts, or absent, for a top-level message). */
   threadTs: string | null;
+  /** The click's response_url: it replaces or deletes the clicked message without chat.update. */
+  responseUrl: string | null;
   /** The message is a shared one (not ephemeral) and carries the clicked button, as Slack sent it. */
   carriesButton: boolean;
   /** The run and slot the message's metadata names. */
@@ -37,6 +39,7 @@ interface ClickBody {
   channel?: { id?: unknown };
   message?: { ts?: unknown; thread_ts?: unknown; blocks?: unknown; metadata?: unknown };
   actions?: { action_id?: unknown; value?: unknown }[];
+  response_url?: unknown;
 }
 
 interface BlockLike {
@@ -65,6 +68,7 @@ export function originOf(body: unknown): ClickOrigin {
     channelId: str(b.container?.channel_id) ?? str(b.channel?.id),
     messageTs: str(b.container?.message_ts) ?? str(b.message?.ts),
     threadTs: str(b.container?.thread_ts) ?? str(b.message?.thread_ts),
+    responseUrl: str(b.response_url),
   };
 }
 

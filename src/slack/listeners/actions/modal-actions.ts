@@ -3,17 +3,17 @@ import type { KnownBlock } from '@slack/types';
 import type { SlackContext } from '../../context.js';
 import { decodeValue, VIEWS } from '../../ids.js';
 import { encodeOrigin } from '../views/modal-origin.js';
-import { clickBelongsToRun, FOREIGN_CLICK, originOf as sourceOf } from './click-origin.js';
-import { type ButtonArgs, originOf } from './run-actions.js';
+import { clickBelongsToRun, FOREIGN_CLICK, originOf } from './click-origin.js';
+import type { ButtonArgs } from './run-actions.js';
 
 /**
  * Refuses (privately) a click whose message is not one of the run's own; true when refused. A copy of
  * the run's message that the bot never stored is taken away, and its button still opens the modal.
  */
 async function refusedAsForeign(ctx: SlackContext, args: ButtonArgs, runId: string): Promise<boolean> {
-  const place = await clickBelongsToRun(ctx, runId, args.action.action_id, sourceOf(args.body));
   const origin = originOf(args.body);
-  if (place === 'copy' && origin) void ctx.feedback.retireCopy(origin);
+  const place = await clickBelongsToRun(ctx, runId, args.action.action_id, origin);
+  if (place === 'copy') void ctx.feedback.retireCopy(origin);
   if (place) return false;
   ctx.metrics.click(args.action.action_id, 'foreign');
   await args

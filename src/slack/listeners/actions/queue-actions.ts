@@ -1,6 +1,6 @@
 // The queue's buttons: **Queue behind it** (on the private answer to a locked start), **Start now**
 // and **Leave the queue** (on the offer). Only the person who queued may use them.
-import { formatTime } from '../../../runs/refusals.js';
+import { formatTime } from '../../../shared/format-time.js';
 import * as queue from '../../../usecases/queue.js';
 import { queuedText, readQueueValue, toQueuedStart } from '../../blocks/queue-blocks.js';
 import type { SlackContext } from '../../context.js';

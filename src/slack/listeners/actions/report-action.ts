@@ -3,7 +3,8 @@
 // the upload). A repeated click, or a second replica, is told it is already there.
 
 import { ACTIVE_STATUSES } from '../../../runs/index.js';
-import { formatTime, mention } from '../../../runs/refusals.js';
+import { mention } from '../../../runs/refusals.js';
+import { formatTime } from '../../../shared/format-time.js';
 import { requestReport } from '../../../usecases/request-report.js';
 import type { SlackContext } from '../../context.js';
 import { decodeValue } from '../../ids.js';

@@ -9,9 +9,8 @@ import type { LoadedRun } from '../../../runs/loaded-run.js';
 import { executeCommand } from '../../../usecases/execute-command.js';
 import type { SlackContext } from '../../context.js';
 import { ACTIONS, type ButtonValue, decodeValue } from '../../ids.js';
-import type { ClickOrigin } from '../../sync/click-feedback.js';
 import { commitThenAck } from '../commit-then-ack.js';
-import { clickBelongsToRun, FOREIGN_CLICK, originOf as sourceOf } from './click-origin.js';
+import { clickBelongsToRun, FOREIGN_CLICK, originOf } from './click-origin.js';
 
 /** The arguments Bolt passes to a button listener. */
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -23,15 +22,6 @@ export type ToCommand = (
   ctx: SlackContext,
   loaded: LoadedRun,
 ) => RunCommand | null | Promise<RunCommand | null>;
-
-/** Where the clicked message is, from the payload. */
-export function originOf(body: ButtonArgs['body']): ClickOrigin | null {
-  const container = body.container as { channel_id?: string; message_ts?: string } | undefined;
-  const channelId = container?.channel_id ?? body.channel?.id;
-  const ts = container?.message_ts ?? body.message?.ts;
-  if (!channelId || !ts) return null;
-  return { channelId, ts, responseUrl: body.response_url ?? null };
-}
 
 /** A listener that turns a click into one command. */
 export function createButtonHandler(ctx: SlackContext, toCommand: ToCommand) {
@@ -50,9 +40,10 @@ export function createButtonHandler(ctx: SlackContext, toCommand: ToCommand) {
       count('unusable');
       return void (await tell('This button is not one of mine any more; nothing was changed.'));
     }
+    const origin = originOf(body);
     const work = (async () => {
       // A value is only text in a message: it acts on its run only from that run's own messages.
-      const place = await clickBelongsToRun(ctx, value.runId, action.action_id, sourceOf(body));
+      const place = await clickBelongsToRun(ctx, value.runId, action.action_id, origin);
       if (!place) return null;
       const applied = await executeCommand(ctx.runDeps, {
         runId: value.runId,
@@ -80,8 +71,7 @@ export function createButtonHandler(ctx: SlackContext, toCommand: ToCommand) {
     count(result.ok ? 'applied' : 'refused');
     if (result.ok && !result.duplicate && action.action_id === ACTIONS.acknowledge)
       ctx.metrics.escalationAcknowledged();
-    const origin = originOf(body);
-    if (place === 'copy' && origin) {
+    if (place === 'copy') {
       // A copy the bot never stored: it goes, and the run's own message shows the click at once.
       await ctx.feedback.retireCopy(origin);
       if (!result.ok) await tell(result.refusal.message);
@@ -89,7 +79,7 @@ export function createButtonHandler(ctx: SlackContext, toCommand: ToCommand) {
         urgent: true,
       });
     }
-    if (result.run && origin && !(result.ok && result.duplicate)) {
+    if (result.run && !(result.ok && result.duplicate)) {
       const acknowledgedBy = result.run.state.escalation?.acknowledgedBy;
       if (action.action_id !== ACTIONS.acknowledge) await ctx.feedback.show(result.run, origin);
       else if (acknowledgedBy) await ctx.feedback.acknowledged(result.run, acknowledgedBy, origin);

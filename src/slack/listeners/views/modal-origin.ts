@@ -6,7 +6,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { type ButtonValue, decodeValue, encodeValue } from '../../ids.js';
-import type { ClickOrigin } from '../../sync/click-feedback.js';
+import type { ClickedMessage } from '../../sync/click-feedback.js';
 
 const MAX_METADATA = 3000;
 const SEPARATOR = '~';
@@ -31,9 +31,12 @@ export function encodeOrigin(
   key: Buffer,
   value: ButtonValue,
   userId: string,
-  origin: ClickOrigin | null,
+  origin: ClickedMessage,
 ): string {
-  const o = origin ? { c: origin.channelId, t: origin.ts, r: origin.responseUrl } : null;
+  const o =
+    origin.channelId && origin.messageTs
+      ? { c: origin.channelId, t: origin.messageTs, r: origin.responseUrl }
+      : null;
   const signed = (payload: object) => {
     const text = JSON.stringify(payload);
     return `${text}${SEPARATOR}${sign(key, text)}`;
@@ -50,7 +53,7 @@ export function decodeOrigin(
   key: Buffer,
   metadata: string,
   submitterId: string,
-): { value: ButtonValue; origin: ClickOrigin | null } | null {
+): { value: ButtonValue; origin: ClickedMessage | null } | null {
   const at = metadata.lastIndexOf(SEPARATOR);
   if (at < 0) return null;
   const text = metadata.slice(0, at);
@@ -68,5 +71,5 @@ export function decodeOrigin(
   const value = decodeValue(parsed.data.v);
   if (!value) return null;
   const o = parsed.data.o;
-  return { value, origin: o ? { channelId: o.c, ts: o.t, responseUrl: o.r } : null };
+  return { value, origin: o ? { channelId: o.c, messageTs: o.t, responseUrl: o.r } : null };
 }

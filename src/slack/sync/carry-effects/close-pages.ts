@@ -3,8 +3,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { LoadedRun } from '../../../runs/loaded-run.js';
 import type { Clock } from '../../../shared/clock.js';
+import { formatTime } from '../../../shared/format-time.js';
 import type { Store } from '../../../usecases/deps.js';
-import { formatTime } from '../../blocks/format.js';
 import { escapeText, mention } from '../../escape.js';
 import type { SlackWriter } from '../../outbound/slack-writer.js';
 
