@@ -3,10 +3,10 @@
 // the upload). A repeated click, or a second replica, is told it is already there.
 
 import { ACTIVE_STATUSES } from '../../../runs/index.js';
-import { mention } from '../../../runs/refusals.js';
 import { formatTime } from '../../../shared/format-time.js';
 import { requestReport } from '../../../usecases/request-report.js';
 import type { SlackContext } from '../../context.js';
+import { mention } from '../../escape.js';
 import { decodeValue } from '../../ids.js';
 import { buildElsewhereText } from '../commands/read-scope.js';
 import { originOf as sourceOf } from './click-origin.js';

@@ -2,13 +2,12 @@
 // respect a standing queue offer, take the lock, or answer with the holder and a way to queue.
 import type { KnownBlock } from '@slack/types';
 import { shortId } from '../../../runs/loaded-run.js';
-import { mention } from '../../../runs/refusals.js';
 import { formatTime } from '../../../shared/format-time.js';
 import { enqueueStart, positionOf } from '../../../usecases/queue.js';
 import { startRunUseCase } from '../../../usecases/start-run.js';
 import { buildLockedReply, queuedText, toQueuedStart } from '../../blocks/queue-blocks.js';
 import type { SlackContext } from '../../context.js';
-import { escapeText as esc } from '../../escape.js';
+import { escapeText as esc, mention } from '../../escape.js';
 import { environmentProblem } from './parse-deploy-text.js';
 
 /** What to start, for whom, where. */
