@@ -2,7 +2,7 @@
 // (parent, or phase and part) and which post attempt. A click on a message whose post Slack has not
 // answered yet, or a message a crash left unstored, is placed by it, never by guesswork.
 import { z } from 'zod';
-import { GATE_NOTICE_KIND } from './notices/gate-notice.js';
+import { GATE_NOTICE_KIND } from './blocks/gate-notice.js';
 import type { MessageMetadata } from './outbound/slack-writer.js';
 
 /** Our event type (letters, digits and underscores, as Slack requires). */

@@ -8,7 +8,7 @@ import type {
   HeaderBlock,
   SectionBlock,
 } from '@slack/types';
-import { truncate } from '../escape.js';
+import { truncate } from './escape.js';
 import { LIMITS, truncateMrkdwn } from './limits.js';
 
 /**

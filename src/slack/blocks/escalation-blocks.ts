@@ -4,9 +4,9 @@
 import type { KnownBlock } from '@slack/types';
 import type { EscalationState } from '../../runs/index.js';
 import { formatTime } from '../../shared/format-time.js';
-import { escapeText, truncate } from '../escape.js';
 import { ACTIONS, encodeValue } from '../ids.js';
 import { actions, button, section } from './elements.js';
+import { escapeText, truncate } from './escape.js';
 import { plural, who } from './format.js';
 import { isActive, type RunView } from './run-view.js';
 

@@ -1,7 +1,7 @@
 // Small pieces of text shared by the renderers: times, durations, statuses, progress.
 import type { PhaseProgress, RunProgress, RunStatus, StepState, StepStatus } from '../../runs/index.js';
 import { formatTime } from '../../shared/format-time.js';
-import { escapeText, mention, truncate } from '../escape.js';
+import { escapeText, mention, truncate } from './escape.js';
 
 /** "2025-03-04 14:02 UTC", for lists that span days (the Home tab). */
 export function formatDateTime(iso: string): string {

@@ -3,8 +3,8 @@
 // that changes in between; a finished run shows its final count of steps.
 import type { HomeView, KnownBlock } from '@slack/types';
 import type { RunProgress, RunStatus } from '../../runs/index.js';
-import { channelLink, code, link, truncate } from '../escape.js';
 import { context, header, section } from './elements.js';
+import { channelLink, code, link, truncate } from './escape.js';
 import { formatDateTime, formatStepCount, statusOf } from './format.js';
 import { LIMITS } from './limits.js';
 

@@ -4,8 +4,8 @@ import type { SectionBlock } from '@slack/types';
 import type { Phase } from '../../runbook/index.js';
 import type { RunOwner } from '../../runs/index.js';
 import { formatTime } from '../../shared/format-time.js';
-import { escapeText, mention, truncate } from '../escape.js';
 import { ACTIONS } from '../ids.js';
+import { escapeText, mention, truncate } from './escape.js';
 import { truncateMrkdwn } from './limits.js';
 import { isActive, type RunView } from './run-view.js';
 

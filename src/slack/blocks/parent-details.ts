@@ -3,7 +3,7 @@
 import { fillPlaceholders } from '../../runbook/placeholders.js';
 import { stepsInMode } from '../../runs/progress.js';
 import { formatTime } from '../../shared/format-time.js';
-import { code, escapeText, truncate } from '../escape.js';
+import { code, escapeText, truncate } from './escape.js';
 import { plural, who } from './format.js';
 import { type RunView, valuesOf } from './run-view.js';
 

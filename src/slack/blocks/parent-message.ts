@@ -10,10 +10,10 @@ import {
   requiredFor,
 } from '../../runs/progress.js';
 import { formatTime } from '../../shared/format-time.js';
-import { code, escapeText, truncate } from '../escape.js';
 import { ACTIONS, encodeValue } from '../ids.js';
 import { stampBlockIds } from './block-ids.js';
 import { actions, button, confirmDialog, context, header, section } from './elements.js';
+import { code, escapeText, truncate } from './escape.js';
 import { formatDuration, formatPhase, statusOf, who } from './format.js';
 import { buildSlotItem } from './gate-blocks.js';
 import { LIMITS, truncateMrkdwn } from './limits.js';

@@ -11,10 +11,10 @@ import {
   isRollingBack,
 } from '../../runs/progress.js';
 import { formatTime } from '../../shared/format-time.js';
-import { escapeText } from '../escape.js';
 import { stampBlockIds } from './block-ids.js';
 import { context, header } from './elements.js';
 import { buildEscalationBlocks, ESCALATION_ROOM } from './escalation-blocks.js';
+import { escapeText } from './escape.js';
 import { buildGateUnit } from './gate-blocks.js';
 import { LIMITS, packUnits, type Size, truncateMrkdwn, type Unit } from './limits.js';
 import { buildOwnerBlock, OWNER_TEXT_MAX } from './owner-blocks.js';

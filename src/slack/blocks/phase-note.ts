@@ -12,7 +12,7 @@ import {
   requiredFor,
 } from '../../runs/progress.js';
 import { formatTime } from '../../shared/format-time.js';
-import { escapeText, truncate } from '../escape.js';
+import { escapeText, truncate } from './escape.js';
 import { isActive, type RunView, valuesOf } from './run-view.js';
 
 const MAX_ROLES = 8;

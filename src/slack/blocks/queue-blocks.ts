@@ -2,9 +2,9 @@
 // it**, the offer with **Start now**, the parent message's queue line and `/deploy status`. Pure.
 import type { KnownBlock } from '@slack/types';
 import { formatTime } from '../../shared/format-time.js';
-import { code, escapeText, mention } from '../escape.js';
 import { ACTIONS } from '../ids.js';
 import { actions, button, context, section } from './elements.js';
+import { code, escapeText, mention } from './escape.js';
 
 /** How long a **Start now** offer holds before the next in the queue is asked. */
 export const OFFER_MINUTES = 15;

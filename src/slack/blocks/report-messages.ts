@@ -2,8 +2,8 @@
 // escaped so that nothing in it pings anyone, split over sections and messages within Slack's limits.
 // Pure.
 import type { KnownBlock } from '@slack/types';
-import { escapeText } from '../escape.js';
 import { context, section } from './elements.js';
+import { escapeText } from './escape.js';
 import { LIMITS, safeCut, splitMrkdwn } from './limits.js';
 import type { MessageContent } from './run-view.js';
 

@@ -1,8 +1,8 @@
 // One step in a phase message: its text, wait and commands (the same for the whole run), then its
 // status line or buttons (which change with every click).
 import type { Step } from '../../runbook/index.js';
-import { escapeText, formatCommandCode, formatMarkdown } from '../escape.js';
 import { section } from './elements.js';
+import { escapeText, formatCommandCode, formatMarkdown } from './escape.js';
 import { formatWaitLength, stepEmoji, stepMark } from './format.js';
 import {
   describeOmitted,

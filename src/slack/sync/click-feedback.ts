@@ -5,13 +5,13 @@ import type { Logger } from 'pino';
 import type { LoadedRun } from '../../runs/loaded-run.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Store, StoredMessage } from '../../usecases/deps.js';
+import { buildAcknowledgedDm } from '../blocks/dm-blocks.js';
 // The type only: listeners read the click payload (originOf), the feedback shows its outcome there.
 import type { ClickOrigin } from '../listeners/actions/click-origin.js';
 import type { SlackWriter } from '../outbound/slack-writer.js';
 import { PRIORITY } from '../outbound/update-budget.js';
 import type { MessageWrites } from './message-writes.js';
 import type { RenderMemo, ViewExtras } from './render-run.js';
-import { buildAcknowledgedDm } from './send-dm.js';
 
 /** The message a click came from, as much of the click's origin as the feedback needs. */
 export type ClickedMessage = Pick<ClickOrigin, 'channelId' | 'messageTs' | 'responseUrl'>;

@@ -1,11 +1,11 @@
 // The pure renderers, applied to a run as loaded: which content each posted message should show.
 import type { LoadedRun } from '../../runs/loaded-run.js';
 import type { StoredMessage } from '../../usecases/deps.js';
+import { buildGateNotice, GATE_NOTICE_KIND } from '../blocks/gate-notice.js';
 import { buildParentMessage } from '../blocks/parent-message.js';
 import { buildPhaseMessages } from '../blocks/phase-messages.js';
 import type { QueuedStart } from '../blocks/queue-blocks.js';
 import type { MessageContent, RunView } from '../blocks/run-view.js';
-import { buildGateNotice, GATE_NOTICE_KIND } from '../notices/gate-notice.js';
 
 /** What the messages show besides the run's own state: the starts queued behind it. */
 export interface ViewExtras {

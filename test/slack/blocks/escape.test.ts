@@ -1,6 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${KEY} placeholders are runbook syntax in these fixtures.
 import { describe, expect, it } from 'vitest';
-import { splitMrkdwn, truncateMrkdwn } from '../../../src/slack/blocks/limits.js';
 import {
   channelLink,
   code,
@@ -10,7 +9,8 @@ import {
   link,
   mention,
   truncate,
-} from '../../../src/slack/escape.js';
+} from '../../../src/slack/blocks/escape.js';
+import { splitMrkdwn, truncateMrkdwn } from '../../../src/slack/blocks/limits.js';
 import { ACTIONS, decodeValue, encodeValue, VIEWS } from '../../../src/slack/ids.js';
 import { unsafeTokens } from './support.js';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { progressOf, stepTotalsOf } from '../../../src/runs/index.js';
 import type { RunListing } from '../../../src/runs/loaded-run.js';
-import { buildRunListText, buildStatusText } from '../../../src/slack/listeners/commands/texts.js';
+import { buildRunListText, buildStatusText } from '../../../src/slack/blocks/command-texts.js';
 import { BASIC, Harness, rollbackSetup } from '../../runs/support.js';
 
 function listing(overrides: Partial<RunListing> = {}): RunListing {

@@ -1,7 +1,7 @@
 // The gate's thread notice says what the gate is now: waiting, signed (who, when), or not needed.
 import { describe, expect, it } from 'vitest';
-import { buildNotice } from '../../../src/slack/notices/build-notice.js';
-import { buildGateNotice, GATE_NOTICE_KIND, liveNoticeSlot } from '../../../src/slack/notices/gate-notice.js';
+import { buildGateNotice, GATE_NOTICE_KIND, liveNoticeSlot } from '../../../src/slack/blocks/gate-notice.js';
+import { buildNotice } from '../../../src/slack/blocks/notice-blocks.js';
 import { GATED, Harness, rollbackSetup, STARTER } from '../../runs/support.js';
 
 function waitingForSignOff() {

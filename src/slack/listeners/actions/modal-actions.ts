@@ -1,7 +1,8 @@
 // Buttons that open a modal first: "I ran it" (output and exit code) and Start rollback (a reason).
-import type { KnownBlock } from '@slack/types';
+
+import { buildRanItModal, buildRollbackModal } from '../../blocks/modal-blocks.js';
 import type { SlackContext } from '../../context.js';
-import { decodeValue, VIEWS } from '../../ids.js';
+import { decodeValue } from '../../ids.js';
 import { encodeOrigin } from '../views/modal-origin.js';
 import { clickBelongsToRun, FOREIGN_CLICK, originOf } from './click-origin.js';
 import type { ButtonArgs } from './run-actions.js';
@@ -22,18 +23,6 @@ async function refusedAsForeign(ctx: SlackContext, args: ButtonArgs, runId: stri
   return true;
 }
 
-function modal(callbackId: string, title: string, submit: string, metadata: string, blocks: KnownBlock[]) {
-  return {
-    type: 'modal' as const,
-    callback_id: callbackId,
-    private_metadata: metadata,
-    title: { type: 'plain_text' as const, text: title },
-    submit: { type: 'plain_text' as const, text: submit },
-    close: { type: 'plain_text' as const, text: 'Cancel' },
-    blocks,
-  };
-}
-
 /** "I ran it": asks for the pasted output and the exit code. */
 export function createRanItOpener(ctx: SlackContext) {
   return async (args: ButtonArgs): Promise<void> => {
@@ -44,34 +33,7 @@ export function createRanItOpener(ctx: SlackContext) {
     await ctx.writer
       .openView(
         body.trigger_id,
-        modal(
-          VIEWS.ranIt,
-          'I ran it',
-          'Mark done',
-          encodeOrigin(ctx.metadataKey, value, body.user.id, originOf(body)),
-          [
-            {
-              type: 'input',
-              block_id: 'output',
-              optional: true,
-              label: { type: 'plain_text', text: 'Output (pasted)' },
-              element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 2900 },
-            },
-            {
-              type: 'input',
-              block_id: 'exit_code',
-              optional: true,
-              label: { type: 'plain_text', text: 'Exit code' },
-              element: {
-                type: 'number_input',
-                action_id: 'value',
-                is_decimal_allowed: false,
-                min_value: '0',
-                max_value: '255',
-              },
-            },
-          ],
-        ),
+        buildRanItModal(encodeOrigin(ctx.metadataKey, value, body.user.id, originOf(body))),
       )
       .catch((err: unknown) => ctx.logger.warn({ err }, 'could not open the "I ran it" modal'));
   };
@@ -87,21 +49,7 @@ export function createRollbackOpener(ctx: SlackContext) {
     await ctx.writer
       .openView(
         body.trigger_id,
-        modal(
-          VIEWS.rollbackReason,
-          'Start rollback',
-          'Start rollback',
-          encodeOrigin(ctx.metadataKey, value, body.user.id, originOf(body)),
-          [
-            {
-              type: 'input',
-              block_id: 'reason',
-              optional: true,
-              label: { type: 'plain_text', text: 'Why? (posted in the thread and sent to the on-call)' },
-              element: { type: 'plain_text_input', action_id: 'value', max_length: 500 },
-            },
-          ],
-        ),
+        buildRollbackModal(encodeOrigin(ctx.metadataKey, value, body.user.id, originOf(body))),
       )
       .catch((err: unknown) => ctx.logger.warn({ err }, 'could not open the rollback modal'));
   };

@@ -5,8 +5,8 @@
 import { ACTIVE_STATUSES } from '../../../runs/index.js';
 import { formatTime } from '../../../shared/format-time.js';
 import { requestReport } from '../../../usecases/request-report.js';
+import { mention } from '../../blocks/escape.js';
 import type { SlackContext } from '../../context.js';
-import { mention } from '../../escape.js';
 import { decodeValue } from '../../ids.js';
 import { buildElsewhereText } from '../commands/read-scope.js';
 import { originOf as sourceOf } from './click-origin.js';

@@ -7,16 +7,16 @@ import { shortId } from '../../../runs/loaded-run.js';
 import { maskedNote, maskParams } from '../../../secrets/mask-secrets.js';
 import { executeCommand } from '../../../usecases/execute-command.js';
 import { loadProgress } from '../../../usecases/run-progress.js';
+import { buildHelpText, buildRunListText, buildStatusText } from '../../blocks/command-texts.js';
+import { escapeText as esc } from '../../blocks/escape.js';
 import { buildReportReply } from '../../blocks/report-messages.js';
 import type { SlackContext } from '../../context.js';
-import { escapeText as esc } from '../../escape.js';
 import { commitThenAck } from '../commit-then-ack.js';
 import { withMaskNote } from '../mask-input.js';
 import { parseDeployText } from './parse-deploy-text.js';
 import { cancelQueued, queueStatus } from './queue-texts.js';
 import { buildElsewhereText, mayReadRun } from './read-scope.js';
 import { startRequest } from './start-request.js';
-import { buildHelpText, buildRunListText, buildStatusText } from './texts.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 

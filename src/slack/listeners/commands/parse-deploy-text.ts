@@ -1,6 +1,6 @@
 // `/deploy …` text → a typed request, or a sentence saying what is wrong. Pure.
 import { z } from 'zod';
-import { escapeText } from '../../escape.js';
+import { escapeText } from '../../blocks/escape.js';
 
 /** What a `/deploy` asks for. */
 export type DeployRequest =

@@ -5,9 +5,9 @@ import { shortId } from '../../../runs/loaded-run.js';
 import { formatTime } from '../../../shared/format-time.js';
 import { enqueueStart, positionOf } from '../../../usecases/queue.js';
 import { startRunUseCase } from '../../../usecases/start-run.js';
+import { escapeText as esc, mention } from '../../blocks/escape.js';
 import { buildLockedReply, queuedText, toQueuedStart } from '../../blocks/queue-blocks.js';
 import type { SlackContext } from '../../context.js';
-import { escapeText as esc, mention } from '../../escape.js';
 import { environmentProblem } from './parse-deploy-text.js';
 
 /** What to start, for whom, where. */

@@ -3,8 +3,8 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { z } from 'zod';
 import type { RunCommand } from '../../../runs/index.js';
 import { executeCommand } from '../../../usecases/execute-command.js';
+import { mention } from '../../blocks/escape.js';
 import type { SlackContext } from '../../context.js';
-import { mention } from '../../escape.js';
 import { commitThenAck } from '../commit-then-ack.js';
 import { withMaskNote } from '../mask-input.js';
 import { decodeOrigin } from './modal-origin.js';

@@ -1,6 +1,6 @@
 // What the thread says about the PagerDuty hand-off. Pure.
 import type { EdgeEffect } from '../../../runs/index.js';
-import { escapeText } from '../../escape.js';
+import { escapeText } from '../../blocks/escape.js';
 
 const DONE: Record<string, string> = {
   trigger: '📟 PagerDuty alert triggered',

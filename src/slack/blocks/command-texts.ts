@@ -1,9 +1,9 @@
 // The private answers of `/deploy`. Pure.
-import type { RunStatus } from '../../../runs/index.js';
-import { type RunListing, shortId } from '../../../runs/loaded-run.js';
-import type { ListedProgress } from '../../../usecases/run-progress.js';
-import { formatPhase, formatStepCount, statusOf } from '../../blocks/format.js';
-import { escapeText as esc, truncate } from '../../escape.js';
+import type { RunStatus } from '../../runs/index.js';
+import { type RunListing, shortId } from '../../runs/loaded-run.js';
+import type { ListedProgress } from '../../usecases/run-progress.js';
+import { escapeText as esc, truncate } from './escape.js';
+import { formatPhase, formatStepCount, statusOf } from './format.js';
 
 /** `/deploy help`. */
 export function buildHelpText(): string {

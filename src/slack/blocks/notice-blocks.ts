@@ -1,7 +1,7 @@
 // Thread notices: what the bot says in a run's thread when something happens. Pure.
 import type { Runbook } from '../../runbook/index.js';
 import type { Notice, RunState } from '../../runs/index.js';
-import { escapeText as esc, mention as who } from '../escape.js';
+import { escapeText as esc, mention as who } from './escape.js';
 import { buildGateNotice, gatePositionOf } from './gate-notice.js';
 
 /** The message for a notice, or null when the thread needs none. */

@@ -9,7 +9,7 @@ import type { Runbook } from '../../runbook/index.js';
 import type { Notice, RunState } from '../../runs/index.js';
 import { ACTIVE_STATUSES } from '../../runs/index.js';
 import { gatesOf, isGateComplete, isRollingBack } from '../../runs/progress.js';
-import { escapeText as esc, mention as who } from '../escape.js';
+import { escapeText as esc, mention as who } from './escape.js';
 
 /** The `kind` of the stored message that holds a gate's notice (its `phaseIndex` is the gate's position). */
 export const GATE_NOTICE_KIND = 'notice:gate';

@@ -1,8 +1,8 @@
 // Slack mrkdwn is parsed for `<…>` sequences (mentions, links, broadcasts), so every string that did not
 // come from our code is escaped here before it reaches a text object. Pure: no I/O.
 import type { Nodes, Parent } from 'mdast';
-import { dedent, parseMarkdown } from '../runbook/markdown.js';
-import { fillPlaceholders } from '../runbook/placeholders.js';
+import { dedent, parseMarkdown } from '../../runbook/markdown.js';
+import { fillPlaceholders } from '../../runbook/placeholders.js';
 
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
