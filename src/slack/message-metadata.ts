@@ -51,3 +51,17 @@ export function readRunMessageMetadata(metadata: unknown): RunMessagePlace | nul
   const p = parsed.data;
   return { runId: p.run_id, kind: p.kind, phaseIndex: p.phase, part: p.part, attempt: p.attempt };
 }
+
+/** Where a click came from, as the payload says. */
+export interface ClickOrigin {
+  channelId: string | null;
+  messageTs: string | null;
+  /** The thread the message is in (its own ts, or absent, for a top-level message). */
+  threadTs: string | null;
+  /** The click's response_url: it replaces or deletes the clicked message without chat.update. */
+  responseUrl: string | null;
+  /** The message is a shared one (not ephemeral) and carries the clicked button, as Slack sent it. */
+  carriesButton: boolean;
+  /** The run and slot the message's metadata names. */
+  place: RunMessagePlace | null;
+}

@@ -6,8 +6,7 @@ import type { LoadedRun } from '../../runs/loaded-run.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Store, StoredMessage } from '../../usecases/deps.js';
 import { buildAcknowledgedDm } from '../blocks/dm-blocks.js';
-// The type only: listeners read the click payload (originOf), the feedback shows its outcome there.
-import type { ClickOrigin } from '../listeners/actions/click-origin.js';
+import type { ClickOrigin } from '../message-metadata.js';
 import type { SlackWriter } from '../outbound/slack-writer.js';
 import { PRIORITY } from '../outbound/update-budget.js';
 import type { MessageWrites } from './message-writes.js';

@@ -8,21 +8,7 @@
 // message without our metadata is never deleted.
 import type { SlackContext } from '../../context.js';
 import { ACTIONS } from '../../ids.js';
-import { type RunMessagePlace, readRunMessageMetadata } from '../../message-metadata.js';
-
-/** Where a click came from, as the payload says. */
-export interface ClickOrigin {
-  channelId: string | null;
-  messageTs: string | null;
-  /** The thread the message is in (its own ts, or absent, for a top-level message). */
-  threadTs: string | null;
-  /** The click's response_url: it replaces or deletes the clicked message without chat.update. */
-  responseUrl: string | null;
-  /** The message is a shared one (not ephemeral) and carries the clicked button, as Slack sent it. */
-  carriesButton: boolean;
-  /** The run and slot the message's metadata names. */
-  place: RunMessagePlace | null;
-}
+import { type ClickOrigin, readRunMessageMetadata } from '../../message-metadata.js';
 
 /**
  * Whose the clicked message is: one of the run's stored messages (or one adopted into its slot now),
