@@ -1,7 +1,9 @@
 // The report as the runbook itself: the pinned Markdown, line for line, with each step's box set
 // and a quoted note under each step and sign-off slot. Pure. Line numbers come from the model of the
 // same text (the caller only passes a source whose hash matches the run's snapshot).
+import { type RecordBlank, readRecordBlanks } from '../runbook/approvals.js';
 import type { ReportFacts } from './report-facts.js';
+import { formatSpan, formatWhen, who } from './report-format.js';
 import { isSigned, noteOfApproval, noteOfStep } from './step-notes.js';
 
 interface Insert {
@@ -17,6 +19,7 @@ const TASK_BOX = /^((?:[ \t]*>)*[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[[ xX]\]/;
 /** The annotated source, with the run section near the top and `tail` at the end. */
 export function annotateSource(facts: ReportFacts, source: string, head: string[], tail: string[]): string {
   const lines = source.replace(/\r\n?/g, '\n').split('\n');
+  fillRecords(facts, lines);
   const inserts = notesOf(facts, lines);
   inserts.push({ after: headAnchor(facts, lines), order: -1, lines: ['', ...head, ''] });
   inserts.sort((a, b) => a.after - b.after || a.order - b.order);
@@ -48,6 +51,40 @@ function notesOf(facts: ReportFacts, lines: string[]): Insert[] {
     });
   }
   return inserts;
+}
+
+/**
+ * Fills the runbook's record lines (`Deployed by: ____`, `Started at: ____`, `Completed at: ____`)
+ * with what the run recorded: who started it (or rolled it back), when it started and ended, how
+ * long it took. A blank the run has no answer for (an end before the run ended) stays as written, and
+ * so does every blank in a code block.
+ */
+function fillRecords(facts: ReportFacts, lines: string[]): void {
+  const { state } = facts.input;
+  const valueOf = (blank: RecordBlank): string | null => {
+    if (blank.kind === 'who' && /roll(?:ed)?\s*back/i.test(blank.label))
+      return state.rollback ? who(state.rollback.by) : null;
+    if (blank.kind === 'who') return who(state.starterId);
+    if (/duration/i.test(blank.label))
+      return state.finishedAt ? formatSpan(state.startedAt, state.finishedAt) : null;
+    if (/complet|finish|end/i.test(blank.label))
+      return state.finishedAt ? formatWhen(state.finishedAt) : null;
+    return formatWhen(state.startedAt);
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (/^[ \t>]*(`{3,}|~{3,})/.test(line)) {
+      i = fenceEnd(lines, i + 1) - 1;
+      continue;
+    }
+    let filled = line;
+    // From the right, so the earlier blanks' positions stay true.
+    for (const blank of readRecordBlanks(line).reverse()) {
+      const value = valueOf(blank);
+      if (value) filled = `${filled.slice(0, blank.start)}${value}${filled.slice(blank.end)}`;
+    }
+    lines[i] = filled;
+  }
 }
 
 /** The source lines with the inserts (sorted) in place. */

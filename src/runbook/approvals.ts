@@ -42,6 +42,30 @@ export function isRecordLabel(label: string): boolean {
   return RECORD_WHEN.test(label) || RECORD_WHO.test(label);
 }
 
+/** A record blank on one line: what it records, and where its underscores are. */
+export interface RecordBlank {
+  label: string;
+  kind: 'who' | 'when';
+  /** The underscores: `line.slice(start, end)`. */
+  start: number;
+  end: number;
+}
+
+/** The record blanks of one line (`Deployed by: ____`, `Completed at: ____`), in order. */
+export function readRecordBlanks(line: string): RecordBlank[] {
+  const found: RecordBlank[] = [];
+  let floor = 0;
+  for (const m of line.matchAll(BLANK)) {
+    const colon = m.index ?? 0;
+    const label = clean(labelBefore(line, floor, colon));
+    floor = colon + m[0].length;
+    if (!label) continue;
+    const kind = RECORD_WHO.test(label) ? 'who' : RECORD_WHEN.test(label) ? 'when' : null;
+    if (kind) found.push({ label, kind, start: line.indexOf('_', colon), end: floor });
+  }
+  return found;
+}
+
 /** A blank found on a line, with the label in front of it. */
 interface Found {
   label: string;

@@ -250,6 +250,44 @@ describe('the run report', () => {
     expect(report).toContain('## Audit trail');
   });
 
+  it('fills the runbook’s record lines with what the run recorded, and leaves the rest as written', () => {
+    const withRecords = RUNBOOK.replace(
+      'Rolls out payments-api.\n',
+      [
+        'Rolls out payments-api.',
+        '',
+        'Deployed by: ____',
+        'Started at: ____ | Completed at: ____ | Duration: ____',
+        'Rolled back by: ____',
+        '',
+        '```text',
+        'Executed by: ____',
+        '```',
+        '',
+      ].join('\n'),
+    );
+    const withSource = (drive: Drive) => {
+      (drive as { runbook: Runbook }).runbook = parseRunbook(withRecords, { fileName: 'payments-rollout' });
+      return drive.report(withRecords).split('\n');
+    };
+    const running = withSource(new Drive().done(3, 'Announce in #deploys'));
+    expect(running).toContain('Deployed by: @U0ALICE');
+    // The run has not ended: its end and its duration are not known yet.
+    expect(running).toContain('Started at: 2026-01-05 14:00 UTC | Completed at: ____ | Duration: ____');
+    // Nobody rolled it back; a blank in a code block is the runbook's text.
+    expect(running).toContain('Rolled back by: ____');
+    expect(running).toContain('Executed by: ____');
+    // Every forward step done: the run completed at 14:31.
+    const ended = withSource(completedRun());
+    expect(ended).toContain(
+      'Started at: 2026-01-05 14:00 UTC | Completed at: 2026-01-05 14:31 UTC | Duration: 31 min',
+    );
+    // The approval blank stays a slot with its note, never a record.
+    expect(ended[ended.indexOf('Approved By (SRE): ____') + 2]).toBe(
+      '> ✍️ SRE approved by @U0SRE at 2026-01-05 14:06 UTC',
+    );
+  });
+
   it('an aborted run: who aborted it and why, the wait it cut short, and what was left undone', () => {
     const run = new Drive().done(3, 'Announce in #deploys').done(2, 'Check that the image exists');
     run.approve(1, 'SRE', 'U0SRE').done(2, 'Deploy to canary', 'U0CAROL');
