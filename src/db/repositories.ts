@@ -5,6 +5,7 @@ import { createBudgetRepository } from './budget.repository.js';
 import type { Database, Db } from './client.js';
 import { createEscalationDmsRepository } from './escalation-dms.repository.js';
 import { createEventsRepository } from './events.repository.js';
+import { createHomeViewersRepository } from './home-viewers.repository.js';
 import { createJournalRepository } from './journal.repository.js';
 import { createLocksRepository } from './locks.repository.js';
 import { createOutboxRepository } from './outbox.repository.js';
@@ -29,6 +30,7 @@ export function createRepositories(db: Db) {
     escalationDms: createEscalationDmsRepository({ db }),
     reports: createReportsRepository({ db }),
     events: createEventsRepository({ db }),
+    homeViewers: createHomeViewersRepository({ db }),
     /** Sends writes (built by the repositories) as one statement. */
     execute: (writes: readonly Write[]) => executeWrites(db, writes),
   };

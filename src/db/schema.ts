@@ -395,3 +395,12 @@ export const handOffsTable = pgTable(
   },
   (t) => [index('hand_offs_pending').on(t.id).where(sql`${t.doneAt} is null`)],
 );
+
+/**
+ * People who have opened the bot's App Home at least once. A run's status change publishes the Home
+ * only to them: a Home nobody opened is published fresh when it is first opened.
+ */
+export const homeViewersTable = pgTable('home_viewers', {
+  userId: text('user_id').primaryKey(),
+  firstOpenedAt: at('first_opened_at').notNull(),
+});

@@ -71,7 +71,7 @@ describe('rendering what the bot really sends', () => {
       const buttons = buttonsOf({ blocks: (m.blocks ?? []) as unknown[] });
       expect(html.match(/class="bk-button/g)?.length ?? 0).toBe(buttons.length);
     }
-    // One modal; the Home is published again at each change of the run's status.
+    // One modal; the Home is published when opened (and at each status change after that).
     const views = [...h.slack.modals(), ...h.slack.homeViews('U0ALICE')];
     expect(h.slack.modals()).toHaveLength(1);
     expect(h.slack.homeViews('U0ALICE').length).toBeGreaterThanOrEqual(1);

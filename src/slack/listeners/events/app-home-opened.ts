@@ -11,6 +11,8 @@ export function createAppHomeOpened(ctx: SlackContext) {
   return async ({ event }: Args): Promise<void> => {
     if (event.tab && event.tab !== 'home') return;
     try {
+      // From now on the person's Home follows their runs' status changes.
+      await ctx.runDeps.store.homeViewers.opened(event.user, ctx.runDeps.clock.now().toISOString());
       await publishHome({ store: ctx.runDeps.store, writer: ctx.writer }, event.user);
     } catch (err) {
       ctx.logger.error({ err }, 'could not publish the Home tab');

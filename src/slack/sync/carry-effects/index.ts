@@ -26,7 +26,7 @@ export type CarryEffect = (loaded: LoadedRun, effect: RunEffect, parent: ParentR
 
 /** What the carriers need. */
 export interface CarryDeps {
-  store: Pick<Store, 'runs' | 'events' | 'queries' | 'queue' | 'escalationDms'>;
+  store: Pick<Store, 'runs' | 'events' | 'queries' | 'queue' | 'escalationDms' | 'homeViewers'>;
   catalog: Pick<RunbookCatalog, 'load'>;
   writer: SlackWriter;
   logger: Logger;
