@@ -130,16 +130,8 @@ export function queueStatusLines(entries: readonly (QueuedStart & { position: nu
   });
 }
 
-/** A stored entry as the renderers take it. */
-export function toQueuedStart(entry: {
-  id: number;
-  starterId: string;
-  runbookName: string;
-  environment: string;
-  queuedAt: string | null;
-  status: string;
-  offerExpiresAt: string | null;
-}): QueuedStart {
+/** A stored entry (it has at least these fields) as the renderers take it: its times as ISO strings. */
+export function toQueuedStart(entry: QueuedStart): QueuedStart {
   const iso = (v: string | null) => (v ? new Date(v).toISOString() : null);
   return {
     id: entry.id,
