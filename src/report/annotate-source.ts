@@ -61,7 +61,7 @@ function notesOf(facts: ReportFacts, lines: string[]): Insert[] {
  */
 function fillRecords(facts: ReportFacts, lines: string[]): void {
   const { state } = facts.input;
-  const valueOf = (blank: RecordBlank): string | null => {
+  const answerOf = (blank: RecordBlank): string | null => {
     if (blank.kind === 'who' && /roll(?:ed)?\s*back/i.test(blank.label))
       return state.rollback ? who(state.rollback.by) : null;
     if (blank.kind === 'who') return who(state.starterId);
@@ -80,7 +80,7 @@ function fillRecords(facts: ReportFacts, lines: string[]): void {
     let filled = line;
     // From the right, so the earlier blanks' positions stay true.
     for (const blank of readRecordBlanks(line).reverse()) {
-      const value = valueOf(blank);
+      const value = answerOf(blank);
       if (value) filled = `${filled.slice(0, blank.start)}${value}${filled.slice(blank.end)}`;
     }
     lines[i] = filled;
