@@ -2,6 +2,7 @@
 import type { Database, Transaction } from '../db/client.js';
 import { createJournalRepository } from '../db/journal.repository.js';
 import { createLocksRepository } from '../db/locks.repository.js';
+import { inPipelinedTransaction, type PipelinedTransaction } from '../db/pipelined-transaction.js';
 import { createRunsRepository } from '../db/runs.repository.js';
 import type { Clock } from '../shared/clock.js';
 
@@ -29,9 +30,21 @@ const RETRYABLE = new Set(['40001', '40P01']);
 
 /** Runs a transaction, retrying a few times on serialization failures and deadlocks. */
 export async function inTransaction<T>(db: Database, fn: (tx: Transaction) => Promise<T>): Promise<T> {
+  return retrying(() => db.transaction(fn));
+}
+
+/** The same, pipelined: BEGIN goes with the first statements, the last write with COMMIT. */
+export async function inPipelinedCommand<T>(
+  db: Database,
+  fn: (t: PipelinedTransaction) => Promise<T>,
+): Promise<T> {
+  return retrying(() => inPipelinedTransaction(db, fn));
+}
+
+async function retrying<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction(fn);
+      return await run();
     } catch (error) {
       if (attempt >= 5 || !RETRYABLE.has(pgCode(error) ?? '')) throw error;
     }

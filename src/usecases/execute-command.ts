@@ -1,6 +1,6 @@
 // Applying a command to a stored run: lock, apply, store state, events and effects, commit.
 import type { LoadedRun } from '../db/runs.repository.js';
-import { executeWrites } from '../db/writes.js';
+import { writesStatement } from '../db/writes.js';
 import {
   ACTIVE_STATUSES,
   applyCommand,
@@ -9,7 +9,7 @@ import {
   type RunEffect,
   type RunState,
 } from '../runs/index.js';
-import { inTransaction, type RunDeps } from './deps.js';
+import { inPipelinedCommand, type RunDeps } from './deps.js';
 
 /** The outcome of a command. `run` is the run as committed (the caller renders from it). */
 export type CommandResult =
@@ -28,16 +28,16 @@ const NOT_MATCHING: Refusal = {
 };
 
 /**
- * Applies a command exactly once per idempotency key. Three round trips inside the transaction's
- * BEGIN and COMMIT: the row lock with the load and the key check (sent together; the load runs
- * after the lock is granted, so a concurrent duplicate always sees the first one's event), then
- * every write as one statement.
+ * Applies a command exactly once per idempotency key, in two round trips on Postgres: BEGIN with
+ * the row lock and the load with the key check (sent together; the load runs after the lock is
+ * granted, so a concurrent duplicate always sees the first one's event), then every write as one
+ * statement, with COMMIT. A command that writes nothing commits after the first.
  */
 export async function executeCommand(
   deps: RunDeps,
   input: { runId: string; command: RunCommand | CommandBuilder; idempotencyKey: string | null },
 ): Promise<CommandResult> {
-  return inTransaction(deps.db, async (tx) => {
+  return inPipelinedCommand(deps.db, async ({ tx, finish }) => {
     const loaded = await deps.runs.loadRun(tx, input.runId, 'update', input.idempotencyKey);
     if (!loaded) return { ok: false, refusal: { code: 'run.not_found', message: 'no such run' } };
     if (loaded.seenKey) return { ok: true, state: loaded.state, run: loaded, effects: [], duplicate: true };
@@ -50,21 +50,23 @@ export async function executeCommand(
       return { ok: true, state: loaded.state, run: loaded, effects: [], duplicate: false };
     }
     const at = now.toISOString();
-    await executeWrites(tx, [
-      ...deps.runs.saveRunWrites(tx, loaded.runbook, loaded.state, result.state, loaded.version),
-      deps.journal.appendCommandWrite(tx, {
-        runId: input.runId,
-        command: command.type,
-        actor: 'userId' in command ? command.userId : null,
-        at,
-        idempotencyKey: input.idempotencyKey,
-        events: result.events,
-      }),
-      ...deps.journal.effectWrites(tx, input.runId, result.effects, at),
-      ...(ACTIVE_STATUSES.includes(result.state.status)
-        ? []
-        : deps.locks.releaseWrites(tx, { ...loaded.meta, environment: result.state.environment }, at)),
-    ]);
+    await finish(
+      writesStatement([
+        ...deps.runs.saveRunWrites(tx, loaded.runbook, loaded.state, result.state, loaded.version),
+        deps.journal.appendCommandWrite(tx, {
+          runId: input.runId,
+          command: command.type,
+          actor: 'userId' in command ? command.userId : null,
+          at,
+          idempotencyKey: input.idempotencyKey,
+          events: result.events,
+        }),
+        ...deps.journal.effectWrites(tx, input.runId, result.effects, at),
+        ...(ACTIVE_STATUSES.includes(result.state.status)
+          ? []
+          : deps.locks.releaseWrites(tx, { ...loaded.meta, environment: result.state.environment }, at)),
+      ]),
+    );
     const run: LoadedRun = { ...loaded, state: result.state, version: loaded.version + 1, seenKey: false };
     return { ok: true, state: result.state, run, effects: result.effects, duplicate: false };
   });
