@@ -6,7 +6,7 @@
 // chat.update).
 //
 //   npm run build && node dist/bench/ack.bench.js      (BENCH_DATABASE_URL: real Postgres)
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeSlack, type FakeSlack } from '../test/support/fake-slack.js';
@@ -45,6 +45,17 @@ async function openLoop(
     }),
   );
   return { latencies, sentAt };
+}
+
+/** CPU time (user + system) a process has used so far, in ms; NaN where /proc is not there. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function runbookText(): string {
@@ -131,7 +142,7 @@ async function main(): Promise<void> {
   // Warm-up, not measured: JIT, connection pools, the first run's messages.
   await warmUp(botUrl, bare.url, slack);
   console.log(
-    `rate/s  clicks  bot p50 ms  bot p99 ms  bot max ms  bare p50  bare p99  p99 ratio  writes/click  visible p50 ms  visible p99 ms  visible within ${WATCH_MS / 1000} s`,
+    `rate/s  clicks  bot p50 ms  bot p99 ms  bot max ms  bare p50  bare p99  p99 ratio  writes/click  visible p50 ms  visible p99 ms  visible within ${WATCH_MS / 1000} s  bot CPU ms/click`,
   );
   try {
     let env = 0;
@@ -167,10 +178,13 @@ async function main(): Promise<void> {
       const bareRun = await openLoop(bare.url, bodies, rate);
       const writesBefore = slack.callsTo('chat.update').length + slack.callsTo('chat.postMessage').length;
       const updatesFrom = slack.callsTo('chat.update').length;
+      const cpuBefore = cpuMsOf(bot.child.pid);
       const botRun = await openLoop(botUrl, bodies, rate);
       // Slack's chat.update budget (40/min) spreads the updates out: watch for a while, not forever.
       const watchUntil = Date.now() + WATCH_MS;
       while (Date.now() < watchUntil) await new Promise((r) => setTimeout(r, 500));
+      // The bot's CPU for the clicks and all the Slack work they caused (the watch included).
+      const cpuPerClick = (cpuMsOf(bot.child.pid) - cpuBefore) / clicks;
       const writes =
         slack.callsTo('chat.update').length + slack.callsTo('chat.postMessage').length - writesBefore;
       // Click-to-visible: the first write after the click (response_url or chat.update) whose blocks no
@@ -222,6 +236,7 @@ async function main(): Promise<void> {
           percentile(visible, 50).toFixed(0).padStart(15),
           percentile(visible, 99).toFixed(0).padStart(15),
           `${((100 * visible.length) / clicks).toFixed(0)}%`.padStart(9),
+          cpuPerClick.toFixed(1).padStart(18),
         ].join(' '),
       );
     }
