@@ -18,12 +18,21 @@ function contentHash(text: string): string {
   return (a >>> 0).toString(36) + (b >>> 0).toString(36);
 }
 
+// Blocks are never changed once built, and a step's blocks are kept from render to render
+// (step-blocks.ts): a block already stamped under the same place is not serialised again.
+const stamped = new WeakMap<KnownBlock, { base: string; block: KnownBlock }>();
+
 /** The same message with every block_id replaced by `<place>.<content hash>`. */
 export function stampBlockIds(message: RenderedMessage): RenderedMessage {
   const blocks = message.blocks.map((block, index): KnownBlock => {
-    const { block_id: place, ...content } = block as KnownBlock & { block_id?: string };
+    const place = (block as { block_id?: string }).block_id;
     const base = (place ?? `b${index}`).slice(0, MAX_BLOCK_ID - 16);
-    return { ...block, block_id: `${base}.${contentHash(JSON.stringify(content))}` } as KnownBlock;
+    const kept = stamped.get(block);
+    if (kept?.base === base) return kept.block;
+    const { block_id: _place, ...content } = block as KnownBlock & { block_id?: string };
+    const result = { ...block, block_id: `${base}.${contentHash(JSON.stringify(content))}` } as KnownBlock;
+    stamped.set(block, { base, block: result });
+    return result;
   });
   return { text: message.text, blocks };
 }

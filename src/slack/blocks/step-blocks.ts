@@ -25,8 +25,69 @@ const MAX_INDENT = 6;
 // A command longer than this is cut (and the message says so): one command, one section.
 const MAX_COMMAND = 2600;
 
+// A phase message is built again for every click, and all its steps but one show what they
+// showed: a step's unit is kept per step object (a run's runbook snapshot is cached, so its steps
+// are the same objects from click to click) and built again only when something it shows changed.
+// Its blocks are then the same objects too, which spares stampBlockIds hashing them again.
+// Runs of one runbook snapshot share its steps: each step keeps the units of a few runs.
+const units = new WeakMap<Step, Map<string, { key: string; unit: Unit }>>();
+const RUNS_PER_STEP = 16;
+const valueKeys = new WeakMap<object, string>();
+
 /** A step rendered as items: its content sections, the last of which carries the status/buttons. */
 export function buildStepUnit(
+  view: RunView,
+  step: Step,
+  flags: StepFlags,
+  values: Readonly<Record<string, string>>,
+): Unit {
+  const key = unitKey(view, step, flags, values);
+  let byRun = units.get(step);
+  if (!byRun) {
+    byRun = new Map();
+    units.set(step, byRun);
+  }
+  const kept = byRun.get(view.runId);
+  if (kept?.key === key) return kept.unit;
+  const unit = renderStepUnit(view, step, flags, values);
+  byRun.delete(view.runId);
+  byRun.set(view.runId, { key, unit });
+  if (byRun.size > RUNS_PER_STEP) byRun.delete(byRun.keys().next().value ?? '');
+  return unit;
+}
+
+/** Everything a step's unit is built from, besides the step itself. */
+function unitKey(
+  view: RunView,
+  step: Step,
+  flags: StepFlags,
+  values: Readonly<Record<string, string>>,
+): string {
+  let valuesKey = valueKeys.get(values);
+  if (valuesKey === undefined) {
+    valuesKey = JSON.stringify(values);
+    valueKeys.set(values, valuesKey);
+  }
+  const st = view.state.steps[step.id];
+  const state = st
+    ? [
+        st.status,
+        st.by,
+        st.at,
+        st.output,
+        st.exitCode,
+        st.waitStartedAt,
+        st.waitEndsAt,
+        st.waitStartedBy,
+        // The time counts only as whether the step's timer is still running.
+        st.waitEndsAt ? Date.parse(st.waitEndsAt) > view.now.getTime() : null,
+      ].join('\u0001')
+    : '';
+  const flagsKey = `${flags.active ? 1 : 0}${flags.inMode ? 1 : 0}${flags.actionable ? 1 : 0}`;
+  return `${view.runId}\u0002${flagsKey}\u0002${state}\u0002${valuesKey}`;
+}
+
+function renderStepUnit(
   view: RunView,
   step: Step,
   flags: StepFlags,
