@@ -15,7 +15,20 @@ export interface Draft {
 
 /** Starts a draft from a committed state. */
 export function createDraft(runbook: Runbook, state: RunState, now: Date): Draft {
-  return { runbook, state: structuredClone(state), now, nowIso: now.toISOString(), events: [], effects: [] };
+  return { runbook, state: clonePlain(state), now, nowIso: now.toISOString(), events: [], effects: [] };
+}
+
+/**
+ * A deep copy of plain data (objects, arrays, strings, numbers, booleans, null), which a run's
+ * state is. structuredClone serialises through the structured clone algorithm and was a sixth
+ * of a command's CPU at concurrency; a walk of the data is several times cheaper.
+ */
+function clonePlain<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(clonePlain) as T;
+  const copy: Record<string, unknown> = {};
+  for (const key in value) copy[key] = clonePlain((value as Record<string, unknown>)[key]);
+  return copy as T;
 }
 
 /** Records an audit event. */
