@@ -26,17 +26,25 @@ export function createOutboxRepository({ db }: { db: Db }) {
 
     /**
      * Claims every pending item of a run for `leaseMs`, or nothing when another worker holds the
-     * run's items (so one run's Slack work always happens in order, by one worker).
+     * run's items (so one run's Slack work always happens in order, by one worker). Says the run's
+     * version as committed when the items were claimed: the items may come from commands of another
+     * replica, newer than any run this worker was handed.
      */
-    async claimRun(runId: string, workerId: string, now: Date, leaseMs: number): Promise<OutboxItem[]> {
+    async claimRun(
+      runId: string,
+      workerId: string,
+      now: Date,
+      leaseMs: number,
+    ): Promise<{ items: OutboxItem[]; version: number | null }> {
       const nowIso = now.toISOString();
+      const none = { items: [], version: null };
       return db.transaction(async (tx) => {
         const [run] = await tx
-          .select({ id: runsTable.id })
+          .select({ id: runsTable.id, version: runsTable.version })
           .from(runsTable)
           .where(eq(runsTable.id, runId))
           .for('update', { skipLocked: true });
-        if (!run) return [];
+        if (!run) return none;
         const held = await tx
           .select({ id: outboxTable.id })
           .from(outboxTable)
@@ -49,14 +57,14 @@ export function createOutboxRepository({ db }: { db: Db }) {
             ),
           )
           .limit(1);
-        if (held.length) return [];
+        if (held.length) return none;
         const until = new Date(now.getTime() + leaseMs).toISOString();
         const rows = await tx
           .update(outboxTable)
           .set({ claimedBy: workerId, claimedUntil: until })
           .where(and(eq(outboxTable.runId, runId), isNull(outboxTable.doneAt)))
           .returning({ id: outboxTable.id, effect: outboxTable.effect, attempts: outboxTable.attempts });
-        return rows.sort((a, b) => a.id - b.id);
+        return { items: rows.sort((a, b) => a.id - b.id), version: run.version };
       });
     },
 

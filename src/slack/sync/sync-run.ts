@@ -81,9 +81,13 @@ export async function syncRun(deps: SyncDeps, runId: string, options: SyncOption
     for (let round = 0; round < 100; round++) {
       const claimed = await deps.outbox.claimRun(runId, deps.workerId, deps.clock.now(), LEASE_MS);
       // Items whose writes are still on their way to Slack are settled by those writes.
-      const items = claimed.filter((i) => !deps.memory.following.has(i.id));
+      const items = claimed.items.filter((i) => !deps.memory.following.has(i.id));
       if (items.length === 0 && !refresh && !hint) return;
-      await syncOnce(deps, runId, items, { refresh: refresh || Boolean(hint), loaded: hint, urgent });
+      // The run this worker was handed may be older than the items it claimed: another replica's
+      // command may have committed since, its kick finding this worker's claim. Rendered from the
+      // older run, its items would be marked done with Slack showing the state before it.
+      const loaded = hint && claimed.version !== null && hint.version < claimed.version ? undefined : hint;
+      await syncOnce(deps, runId, items, { refresh: refresh || Boolean(hint), loaded, urgent });
       refresh = false;
       hint = undefined;
       urgent = false;
