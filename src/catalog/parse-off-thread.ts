@@ -1,17 +1,20 @@
-// Parses runbooks in a worker thread with a time limit and a memory limit, so a 1 MB runbook never
+// Parses runbooks in a child process with a time limit and a memory limit, so a 1 MB runbook never
 // blocks the bot: other people's clicks are acknowledged while it parses, and a runbook that takes
-// longer than the limit, or more memory than the worker may have, gets one answer ("too big":
-// `too_slow` or `too_big`) instead of holding a core or the machine's memory (the worker is ended).
+// longer than the limit, or more memory than the parser may have, gets one answer ("too big":
+// `too_slow` or `too_big`) instead of holding a core or the machine's memory (the process is ended).
+// A process, not a worker thread: out of memory, V8 sometimes aborted the whole process a worker
+// ran in (the bot, or `deploybot check`) instead of ending the worker; a child's abort is its own.
 //
-// The worker file: next to this one when running compiled (dist/src/catalog/parse-worker.js, as
-// `npm start` does). Under vitest the sources are TypeScript, which a Node 20 worker cannot load,
+// The parser's file: next to this one when running compiled (dist/src/catalog/parse-worker.js, as
+// `npm start` does). Under vitest the sources are TypeScript, which a plain child cannot load,
 // so the compiled worker in dist/ is used (`npm test` builds first: `pretest`). With no compiled
 // worker at all, parsing falls back to this thread with the same time limit checked afterwards:
 // the answer is the same, but the event loop waits for the parse.
+
+import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { ParseOptions, Runbook } from '../runbook/index.js';
 
 /** How long one runbook may take to parse before it is given up (a 1 MB runbook takes ~2–8 s). */
@@ -74,14 +77,20 @@ export function createRunbookParser(options: {
   const memoryLimitMb = options.memoryLimitMb ?? PARSE_MEMORY_LIMIT_MB;
   const file = options.workerFile === undefined ? findWorkerFile() : options.workerFile;
   const queue: Job[] = [];
-  let worker: Worker | null = null;
+  let worker: ChildProcess | null = null;
   let current: { job: Job; timer: NodeJS.Timeout } | null = null;
   let nextId = 1;
 
-  function spawn(path: string): Worker {
+  function spawn(path: string): ChildProcess {
     // The young generation is part of the limit too: without it a parse may hold ~64 MB more.
-    const w = new Worker(path, {
-      resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb, maxYoungGenerationSizeMb: 32 },
+    const w = fork(path, [], {
+      execArgv: [`--max-old-space-size=${memoryLimitMb}`, '--max-semi-space-size=16'],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    w.stderr?.on('data', (chunk: Buffer) => {
+      if (stderr.length < 4096) stderr += chunk.toString();
     });
     w.on('message', (reply: ParseReply) => {
       if (!current || reply.id !== current.job.request.id) return;
@@ -93,17 +102,18 @@ export function createRunbookParser(options: {
     });
     w.on('error', (err) => {
       if (worker === w) worker = null;
-      const outOfMemory = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      finish({ ok: false, reason: 'failed', message: err.message });
+    });
+    w.on('exit', (code, signal) => {
+      if (worker !== w) return; // ended on purpose
+      worker = null;
+      // Out of memory, V8 aborts the process (SIGABRT, or exit 134) and says so on stderr.
+      const outOfMemory = signal === 'SIGABRT' || code === 134 || /out of memory/i.test(stderr);
       finish(
         outOfMemory
           ? { ok: false, reason: 'too_big', limitMb: memoryLimitMb }
-          : { ok: false, reason: 'failed', message: err.message },
+          : { ok: false, reason: 'failed', message: `the parser stopped (exit code ${code ?? signal})` },
       );
-    });
-    w.on('exit', (code) => {
-      if (worker !== w) return; // terminated on purpose
-      worker = null;
-      finish({ ok: false, reason: 'failed', message: `the parse worker stopped (exit code ${code})` });
     });
     return w;
   }
@@ -120,19 +130,22 @@ export function createRunbookParser(options: {
     if (current || !file) return;
     const job = queue.shift();
     if (!job) {
-      worker?.unref(); // an idle worker does not keep the process alive
+      // An idle parser does not keep the process alive.
+      worker?.unref();
+      worker?.channel?.unref();
       return;
     }
     worker ??= spawn(file);
     worker.ref();
+    worker.channel?.ref();
     const timer = setTimeout(() => {
       const stuck = worker;
       worker = null;
-      void stuck?.terminate();
+      stuck?.kill('SIGKILL');
       finish({ ok: false, reason: 'too_slow', limitMs: options.timeLimitMs });
     }, options.timeLimitMs);
     current = { job, timer };
-    worker.postMessage(job.request);
+    worker.send(job.request);
   }
 
   async function parseHere(request: ParseRequest): Promise<ParseOutcome> {
@@ -166,7 +179,13 @@ export function createRunbookParser(options: {
       const w = worker;
       worker = null;
       if (current) finish({ ok: false, reason: 'failed', message: 'parser closed' });
-      await w?.terminate();
+      if (w && w.exitCode === null && w.signalCode === null) {
+        const exited = new Promise((resolve) => w.once('exit', resolve));
+        // Held until it has exited: an idle parser is unref'd, and this wait must keep the process up.
+        w.ref();
+        w.kill('SIGKILL');
+        await exited;
+      }
     },
   };
 }

@@ -49,7 +49,7 @@ export async function runCheck(options: CheckOptions, output: Output): Promise<n
   const knownRoles = options.directory !== undefined || roles.length ? roles : undefined;
   let exit = 0;
   const jsonResults: unknown[] = [];
-  // The bot's own parser: a worker thread with the same time and memory limits, so a runbook the bot
+  // The bot's own parser: a child process with the same time and memory limits, so a runbook the bot
   // would refuse as too big is refused here, with the same words, instead of hanging the terminal.
   const parser = createRunbookParser({ timeLimitMs: options.timeLimitMs ?? DEFAULT_PARSE_TIME_LIMIT_MS });
   try {
