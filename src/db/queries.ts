@@ -96,6 +96,3 @@ export function createRunQueries({ db }: { db: Db }) {
       )[0] ?? null,
   };
 }
-
-/** The queries' type. */
-export type RunQueries = ReturnType<typeof createRunQueries>;

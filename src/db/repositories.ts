@@ -77,7 +77,7 @@ export function createStore(db: Database): Store {
 }
 
 /** The Postgres error code of an error or of its cause (drizzle wraps driver errors). */
-export function pgCode(error: unknown): string | undefined {
+function pgCode(error: unknown): string | undefined {
   for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;

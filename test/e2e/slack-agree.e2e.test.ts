@@ -134,6 +134,14 @@ describe.each(DRIVERS)('Slack and Postgres agree (%s)', (driver) => {
     );
   });
 
+  /** A parent other than the deleted one, whose thread says it replaces it. */
+  function replacedParent(deletedTs: string): boolean {
+    const now = h.parent();
+    return (
+      !!now && now.ts !== deletedTs && h.slack.thread(CHANNEL, now.ts).some((m) => m.text === REPLACED_PARENT)
+    );
+  }
+
   /** A person or an admin deletes one of the bot's messages in Slack. */
   async function deleteInSlack(ts: string) {
     const res = await fetch(`${h.slack.url}chat.delete`, {
@@ -172,14 +180,7 @@ describe.each(DRIVERS)('Slack and Postgres agree (%s)', (driver) => {
       expect((await clickOn(h.slack.message(CHANNEL, phase.ts) as FakeMessage)).status).toBe(200);
       await h.bot.idle();
     }
-    await until('a new parent that says it replaces the deleted one', () => {
-      const now = h.parent();
-      return (
-        !!now &&
-        now.ts !== parent.ts &&
-        h.slack.thread(CHANNEL, now.ts).some((m) => m.text === REPLACED_PARENT)
-      );
-    });
+    await until('a new parent that says it replaces the deleted one', () => replacedParent(parent.ts));
     await expectConverged();
     const updatesOfGone = () => h.slack.callsTo('chat.update').filter((c) => c.body.ts === parent.ts).length;
     const before = updatesOfGone();
@@ -222,14 +223,7 @@ describe.each(DRIVERS)('Slack and Postgres agree (%s)', (driver) => {
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(posts);
     // No click: the events alone bring the parent and the phase back.
     await deleted(parent.ts);
-    await until('a new parent that says it replaces the deleted one', () => {
-      const now = h.parent();
-      return (
-        !!now &&
-        now.ts !== parent.ts &&
-        h.slack.thread(CHANNEL, now.ts).some((m) => m.text === REPLACED_PARENT)
-      );
-    });
+    await until('a new parent that says it replaces the deleted one', () => replacedParent(parent.ts));
     // The phase message stays where it was posted (the deleted parent's thread keeps its replies).
     const phases = () => h.slack.messages(CHANNEL).filter((m) => m.thread_ts && doneOf(m).length > 0);
     const live = phases()[0];
