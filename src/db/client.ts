@@ -38,7 +38,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
 
 function openPostgres(url: string, max: number): DatabaseHandle {
   const client = postgres(url, { max, onnotice: () => {} });
-  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  const db = drizzlePostgres(preparing(client), { schema }) as unknown as Database;
   return {
     db,
     driver: 'postgres',
@@ -55,6 +55,33 @@ function openPostgres(url: string, max: number): DatabaseHandle {
     },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * The client as drizzle gets it: its statements become prepared statements. drizzle sends them
+ * unnamed, and postgres.js sends an unnamed statement with parameters as Parse/Describe, waits for
+ * the parameter types, then Bind/Execute: two round trips and two socket writes each, and nothing
+ * pipelined behind it. A prepared one (kept per connection, by text and types) is one Bind/Execute
+ * from its second use on. Connections are recycled (postgres.js's max_lifetime), which bounds the
+ * statements kept for texts that vary (lists of ids). A pooler in front of Postgres must support
+ * prepared statements (pgbouncer 1.21 or later, with max_prepared_statements).
+ */
+function preparing(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === 'unsafe')
+        return (query: string, params?: never[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, params, { ...options, prepare: true });
+      if (prop === 'begin')
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (tx: postgres.Sql) => unknown;
+          return (target.begin as (...a: unknown[]) => unknown)(...args, (tx: postgres.Sql) =>
+            fn(preparing(tx)),
+          );
+        };
+      return Reflect.get(target, prop, receiver);
+    },
+  });
 }
 
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {

@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { RunEffect, RunEvent, TimerPayload } from '../runs/index.js';
 import { bindDb, type Db } from './client.js';
 import { rowsOf } from './runs.repository.js';
-import { handOffsTable, outboxTable, runEventsTable, timersTable } from './schema.js';
+import { handOffsTable, timersTable } from './schema.js';
 import type { Write } from './writes.js';
 
 /** A stored command: what the audit trail keeps of it. */
@@ -25,8 +25,11 @@ export function createJournalRepository({ db }: { db: Db }) {
 export type JournalRepository = ReturnType<typeof createJournalRepository>;
 
 /** The write that appends a command to the audit trail. */
-function appendCommandWrite(db: Db, entry: StoredCommand): Write {
-  return db.insert(runEventsTable).values(entry);
+// Every command appends to the audit trail and usually queues a render: both are written out
+// rather than built by drizzle's insert builder (its CPU limits commands per second), jsonb as JSON
+// text as drizzle sends it.
+function appendCommandWrite(_db: Db, entry: StoredCommand): Write {
+  return sql`insert into run_events (run_id, command, actor, at, idempotency_key, events) values (${entry.runId}, ${entry.command}, ${entry.actor}, ${entry.at}, ${entry.idempotencyKey}, ${JSON.stringify(entry.events)})`;
 }
 
 /** The writes of a command's effects: timer effects become timer rows, the rest goes to the outbox. */
@@ -53,8 +56,10 @@ function effectWrites(db: Db, runId: string, effects: readonly RunEffect[], at: 
         .where(and(inArray(timersTable.key, cancelled), eq(timersTable.status, 'pending'))),
     );
   }
-  if (outbox.length)
-    writes.push(db.insert(outboxTable).values(outbox.map((effect) => ({ runId, effect, createdAt: at }))));
+  if (outbox.length) {
+    const rows = outbox.map((effect) => sql`(${runId}, ${JSON.stringify(effect)}, ${at})`);
+    writes.push(sql`insert into outbox (run_id, effect, created_at) values ${sql.join(rows, sql`, `)}`);
+  }
   return writes;
 }
 

@@ -2,7 +2,9 @@
 import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { RunEffect } from '../runs/index.js';
 import type { Db } from './client.js';
-import { outboxTable, runsTable } from './schema.js';
+import { inPipelinedTransaction } from './pipelined-transaction.js';
+import { rowsOf } from './runs.repository.js';
+import { outboxTable } from './schema.js';
 
 /** One claimed piece of work. */
 export interface OutboxItem {
@@ -38,33 +40,35 @@ export function createOutboxRepository({ db }: { db: Db }) {
     ): Promise<{ items: OutboxItem[]; version: number | null }> {
       const nowIso = now.toISOString();
       const none = { items: [], version: null };
-      return db.transaction(async (tx) => {
-        const [run] = await tx
-          .select({ id: runsTable.id, version: runsTable.version })
-          .from(runsTable)
-          .where(eq(runsTable.id, runId))
-          .for('update', { skipLocked: true });
-        if (!run) return none;
-        const held = await tx
-          .select({ id: outboxTable.id })
-          .from(outboxTable)
-          .where(
-            and(
-              eq(outboxTable.runId, runId),
-              isNull(outboxTable.doneAt),
-              sql`${outboxTable.claimedBy} <> ${workerId}`,
-              sql`${outboxTable.claimedUntil} >= ${nowIso}`,
-            ),
-          )
-          .limit(1);
-        if (held.length) return none;
-        const until = new Date(now.getTime() + leaseMs).toISOString();
-        const rows = await tx
-          .update(outboxTable)
-          .set({ claimedBy: workerId, claimedUntil: until })
-          .where(and(eq(outboxTable.runId, runId), isNull(outboxTable.doneAt)))
-          .returning({ id: outboxTable.id, effect: outboxTable.effect, attempts: outboxTable.attempts });
-        return { items: rows.sort((a, b) => a.id - b.id), version: run.version };
+      const until = new Date(now.getTime() + leaseMs).toISOString();
+      // Two round trips on Postgres: BEGIN, the run's lock and the check for another worker's
+      // claim go together (the check runs after the lock is granted, in a snapshot of its own, so
+      // it sees the claims committed by the previous holder), then the claim with COMMIT.
+      return inPipelinedTransaction(db, async ({ tx, finish }) => {
+        const [locked, held] = await Promise.all([
+          tx.execute(sql`select id, version from runs where id = ${runId} for update skip locked`),
+          tx.execute(
+            sql`select id from outbox where run_id = ${runId} and done_at is null
+              and claimed_by <> ${workerId} and claimed_until >= ${nowIso} limit 1`,
+          ),
+        ]);
+        const run = rowsOf(locked)[0];
+        if (!run || rowsOf(held).length > 0) return none;
+        const [claimed] = await Promise.all([
+          tx.execute(
+            sql`update outbox set claimed_by = ${workerId}, claimed_until = ${until}
+              where run_id = ${runId} and done_at is null returning id, effect, attempts`,
+          ),
+          finish(null),
+        ]);
+        const items = rowsOf(claimed)
+          .map((row) => ({
+            id: Number(row.id),
+            effect: (typeof row.effect === 'string' ? JSON.parse(row.effect) : row.effect) as RunEffect,
+            attempts: Number(row.attempts),
+          }))
+          .sort((a, b) => a.id - b.id);
+        return { items, version: Number(run.version) };
       });
     },
 

@@ -9,12 +9,13 @@ import { createHomeViewersRepository } from './home-viewers.repository.js';
 import { createJournalRepository } from './journal.repository.js';
 import { createLocksRepository } from './locks.repository.js';
 import { createOutboxRepository } from './outbox.repository.js';
+import { inPipelinedTransaction } from './pipelined-transaction.js';
 import { createRunQueries } from './queries.js';
 import { createQueueRepository } from './queue.repository.js';
 import { createReportsRepository } from './reports.repository.js';
 import { createRunsRepository } from './runs.repository.js';
 import { createSlackMessagesRepository } from './slack-messages.repository.js';
-import { executeWrites, type Write } from './writes.js';
+import { executeWrites, type Write, writesStatement } from './writes.js';
 
 /** Every repository over `db`. */
 export function createRepositories(db: Db) {
@@ -39,6 +40,14 @@ export function createRepositories(db: Db) {
 /** The repositories' type. */
 export type Repositories = ReturnType<typeof createRepositories>;
 
+/** What the work of a command's transaction gets. */
+export interface CommandTransaction {
+  /** The repositories over the transaction. */
+  tx: Repositories;
+  /** Sends the writes (as one statement) together with COMMIT; a failed write rolls all back. */
+  finish(writes: readonly Write[]): Promise<void>;
+}
+
 /** The store: the repositories, transactions over them, and a health check. */
 export interface Store extends Repositories {
   /**
@@ -46,6 +55,12 @@ export interface Store extends Repositories {
    * failures and deadlocks, so `fn` must do nothing but database work.
    */
   withTransaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * A command's transaction, in two round trips on Postgres: BEGIN goes out with the first
+   * statements (the lock and the load), the writes with COMMIT (`finish`), and statements are
+   * prepared. Without `finish` it commits when `fn` returns. Retried like `withTransaction`.
+   */
+  withCommand<T>(fn: (command: CommandTransaction) => Promise<T>): Promise<T>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
 }
@@ -56,15 +71,13 @@ const RETRYABLE = new Set(['40001', '40P01']);
 export function createStore(db: Database): Store {
   return {
     ...createRepositories(db),
-    async withTransaction(fn) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await db.transaction((tx) => fn(createRepositories(tx)));
-        } catch (error) {
-          if (attempt >= 5 || !RETRYABLE.has(pgCode(error) ?? '')) throw error;
-        }
-      }
-    },
+    withTransaction: (fn) => retrying(() => db.transaction((tx) => fn(createRepositories(tx)))),
+    withCommand: (fn) =>
+      retrying(() =>
+        inPipelinedTransaction(db, ({ tx, finish }) =>
+          fn({ tx: createRepositories(tx), finish: (writes) => finish(writesStatement(writes)) }),
+        ),
+      ),
     async ping() {
       try {
         await db.execute(sql`select 1`);
@@ -74,6 +87,16 @@ export function createStore(db: Database): Store {
       }
     },
   };
+}
+
+async function retrying<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= 5 || !RETRYABLE.has(pgCode(error) ?? '')) throw error;
+    }
+  }
 }
 
 /** The Postgres error code of an error or of its cause (drizzle wraps driver errors). */

@@ -1,5 +1,5 @@
 // Runs in the database: load a run under a row lock, and write back what a command changed.
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Runbook } from '../runbook/index.js';
 import type { EscalationState, RunOwner, RunState, StepState } from '../runs/index.js';
 import type { LoadedRun, RunMeta, SnapshotInfo } from '../runs/loaded-run.js';
@@ -277,27 +277,12 @@ function saveRunWrites(
   version: number,
 ): Write[] {
   const changed = changedColumns(runColumns(before), runColumns(after));
-  const writes: Write[] = [
-    db
-      .update(runsTable)
-      .set({ ...changed, version: version + 1 })
-      .where(eq(runsTable.id, after.id)),
-  ];
+  const writes: Write[] = [runUpdate(after.id, changed, version + 1)];
   const steps = Object.entries(after.steps).filter(([stepId, st]) => {
     const old = before.steps[stepId];
     return !old || !sameStep(old, st);
   });
-  if (steps.length) {
-    writes.push(
-      db
-        .insert(runStepsTable)
-        .values(steps.map(([stepId, st]) => ({ runId: after.id, stepId, ...stepColumns(st) })))
-        .onConflictDoUpdate({
-          target: [runStepsTable.runId, runStepsTable.stepId],
-          set: excludedStepColumns,
-        }),
-    );
-  }
+  if (steps.length) writes.push(stepsUpsert(after.id, steps));
   const newSignatures = Object.entries(after.approvals).flatMap(([approvalId, sigs]) =>
     sigs.slice(before.approvals[approvalId]?.length ?? 0).map((s) => ({ approvalId, ...s })),
   );
@@ -332,13 +317,73 @@ function changedColumns<T extends Record<string, unknown>>(before: T, after: T):
   return changed;
 }
 
-// On conflict, a step row takes the proposed values (`excluded.*`).
-const excludedStepColumns = Object.fromEntries(
-  Object.keys(stepColumns({} as StepState)).map((key) => {
-    const column = runStepsTable[key as keyof ReturnType<typeof stepColumns>];
-    return [key, sql.raw(`excluded.${column.name}`)];
-  }),
+// Every command writes the run's row and its changed steps: these two statements are written out
+// here rather than built by drizzle's query builders, which walk the table's columns and wrap every
+// value for sqlToQuery to inspect (more CPU than the rest of a command, and at concurrency the Node
+// process is what limits commands per second). Column names come from the schema.
+type RunColumns = ReturnType<typeof runColumns>;
+const JSON_RUN_COLUMNS = new Set<string>(['params', 'required', 'owners']);
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const runColumnSql = new Map(
+  Object.keys(runColumns(emptyState())).map((key) => [
+    key,
+    sql.raw(`${quoted(runsTable[key as keyof RunColumns].name)} = `),
+  ]),
 );
+
+/** `update runs set <changed columns>, version = … where id = …`. */
+function runUpdate(runId: string, changed: Partial<RunColumns>, version: number): SQL {
+  const sets: SQL[] = [];
+  for (const [key, value] of Object.entries(changed)) {
+    const column = runColumnSql.get(key);
+    if (!column) throw new Error(`no runs column for ${key}`);
+    sets.push(sql`${column}${JSON_RUN_COLUMNS.has(key) ? JSON.stringify(value) : value}`);
+  }
+  sets.push(sql`version = ${version}`);
+  return sql`update runs set ${sql.join(sets, sql`, `)} where id = ${runId}`;
+}
+
+const stepKeys = Object.keys(stepColumns({} as StepState)) as (keyof ReturnType<typeof stepColumns>)[];
+const stepNames = stepKeys.map((key) => quoted(runStepsTable[key].name));
+const stepsInsert = sql.raw(`insert into run_steps (run_id, step_id, ${stepNames.join(', ')}) values `);
+// On conflict, a step row takes the proposed values (`excluded.*`).
+const stepsConflict = sql.raw(
+  ` on conflict (run_id, step_id) do update set ${stepNames.map((n) => `${n} = excluded.${n}`).join(', ')}`,
+);
+
+/** Inserts the steps, or updates the rows they already have. */
+function stepsUpsert(runId: string, steps: [string, StepState][]): SQL {
+  const rows = steps.map(([stepId, st]) => {
+    const values = stepColumns(st);
+    return sql`(${runId}, ${stepId}, ${sql.join(
+      stepKeys.map((key) => sql.param(values[key])),
+      sql`, `,
+    )})`;
+  });
+  return sql`${stepsInsert}${sql.join(rows, sql`, `)}${stepsConflict}`;
+}
+
+/** A state with every run column, for the column names above. */
+function emptyState(): RunState {
+  return {
+    id: '',
+    status: 'running',
+    starterId: '',
+    environment: '',
+    rehearsal: false,
+    params: {},
+    required: {},
+    startedAt: '',
+    finishedAt: null,
+    currentPhaseIndex: null,
+    steps: {},
+    approvals: {},
+    rollback: null,
+    abort: null,
+    escalation: null,
+    owners: {},
+  };
+}
 
 function escalationWrites(
   db: Db,

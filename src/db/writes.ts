@@ -11,11 +11,14 @@ export type Write = SQLWrapper;
  * twice (Postgres forbids it): a command's writes go to different rows by construction.
  */
 export async function executeWrites(db: Database | Transaction, writes: readonly Write[]): Promise<void> {
-  if (writes.length === 0) return;
-  if (writes.length === 1 && writes[0]) {
-    await db.execute(writes[0].getSQL());
-    return;
-  }
+  const statement = writesStatement(writes);
+  if (statement) await db.execute(statement);
+}
+
+/** The writes as one statement (null when there are none). */
+export function writesStatement(writes: readonly Write[]): SQL | null {
+  if (writes.length === 0) return null;
+  if (writes.length === 1 && writes[0]) return writes[0].getSQL();
   const ctes: SQL[] = writes.map((w, i) => sql`${sql.identifier(`w${i}`)} as (${w.getSQL()})`);
-  await db.execute(sql`with ${sql.join(ctes, sql`, `)} select 1`);
+  return sql`with ${sql.join(ctes, sql`, `)} select 1`;
 }

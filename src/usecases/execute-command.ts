@@ -27,16 +27,16 @@ const NOT_MATCHING: Refusal = {
 };
 
 /**
- * Applies a command exactly once per idempotency key. Three round trips inside the transaction's
- * BEGIN and COMMIT: the row lock with the load and the key check (sent together; the load runs
- * after the lock is granted, so a concurrent duplicate always sees the first one's event), then
- * every write as one statement.
+ * Applies a command exactly once per idempotency key, in two round trips on Postgres: BEGIN with
+ * the row lock and the load with the key check (sent together; the load runs after the lock is
+ * granted, so a concurrent duplicate always sees the first one's event), then every write as one
+ * statement, with COMMIT. A command that writes nothing commits after the first.
  */
 export async function executeCommand(
   deps: RunDeps,
   input: { runId: string; command: RunCommand | CommandBuilder; idempotencyKey: string | null },
 ): Promise<CommandResult> {
-  return deps.store.withTransaction(async (tx) => {
+  return deps.store.withCommand(async ({ tx, finish }) => {
     const loaded = await tx.runs.loadRun(input.runId, 'update', input.idempotencyKey);
     if (!loaded) return { ok: false, refusal: { code: 'run.not_found', message: 'no such run' } };
     if (loaded.seenKey) return { ok: true, state: loaded.state, run: loaded, effects: [], duplicate: true };
@@ -49,7 +49,7 @@ export async function executeCommand(
       return { ok: true, state: loaded.state, run: loaded, effects: [], duplicate: false };
     }
     const at = now.toISOString();
-    await tx.execute([
+    await finish([
       ...tx.runs.saveRunWrites(loaded.runbook, loaded.state, result.state, loaded.version),
       tx.journal.appendCommandWrite({
         runId: input.runId,

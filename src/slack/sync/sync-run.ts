@@ -74,9 +74,7 @@ export async function syncRun(deps: SyncDeps, runId: string, options: SyncOption
   let refresh = Boolean(options.refresh);
   let hint = options.loaded;
   let urgent = Boolean(options.urgent);
-  const renew = setInterval(() => {
-    void deps.outbox.renew(runId, deps.workerId, deps.clock.now(), LEASE_MS).catch(() => undefined);
-  }, RENEW_MS);
+  const release = holdLease(deps, runId);
   try {
     for (let round = 0; round < 100; round++) {
       const claimed = await deps.outbox.claimRun(runId, deps.workerId, deps.clock.now(), LEASE_MS);
@@ -93,8 +91,41 @@ export async function syncRun(deps: SyncDeps, runId: string, options: SyncOption
       urgent = false;
     }
   } finally {
-    clearInterval(renew);
+    release();
   }
+}
+
+// One renewal per run, however many rounds and followed writes hold its lease: a renewal extends
+// all of this worker's claims on the run, and a storm of clicks leaves many writes waiting for
+// the budget (each used to renew on its own, every 3 s: more statements than the clicks).
+const leases = new WeakMap<SyncMemory, Map<string, { holders: number; timer: NodeJS.Timeout }>>();
+
+/** Keeps this worker's lease on the run's items renewed until every holder has let go. */
+function holdLease(deps: SyncDeps, runId: string): () => void {
+  let byRun = leases.get(deps.memory);
+  if (!byRun) {
+    byRun = new Map();
+    leases.set(deps.memory, byRun);
+  }
+  const runs = byRun;
+  let lease = runs.get(runId);
+  if (!lease) {
+    const timer = setInterval(() => {
+      void deps.outbox.renew(runId, deps.workerId, deps.clock.now(), LEASE_MS).catch(() => undefined);
+    }, RENEW_MS);
+    lease = { holders: 0, timer };
+    runs.set(runId, lease);
+  }
+  lease.holders++;
+  const held = lease;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--held.holders > 0) return;
+    clearInterval(held.timer);
+    if (runs.get(runId) === held) runs.delete(runId);
+  };
 }
 
 /** What a process's syncs remember between rounds (created once per run queue). */
@@ -183,11 +214,7 @@ function follow(
   writes: Promise<PromiseSettledResult<unknown>[]>,
 ) {
   for (const item of renders) deps.memory.following.add(item.id);
-  const renew = renders.length
-    ? setInterval(() => {
-        void deps.outbox.renew(runId, deps.workerId, deps.clock.now(), LEASE_MS).catch(() => undefined);
-      }, RENEW_MS)
-    : undefined;
+  const release = renders.length ? holdLease(deps, runId) : () => undefined;
   const work = (async () => {
     try {
       const failures = (await writes).flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
@@ -221,7 +248,7 @@ function follow(
     } catch (error) {
       deps.logger.warn({ err: error, runId }, 'could not record how a sync went; the outbox will retry it');
     } finally {
-      clearInterval(renew);
+      release();
       for (const item of renders) deps.memory.following.delete(item.id);
     }
   })();

@@ -58,6 +58,26 @@ export function originOf(body: unknown): ClickOrigin {
   };
 }
 
+// A message stored as one of a run's own stays the run's (a ts is never reused in a channel; a
+// message deleted in Slack is clicked no more), so a yes is kept: a storm of clicks on one phase
+// message asks the database once. A no is asked again (the message may be placed since).
+const ownMessages = new Set<string>();
+const OWN_MESSAGES_KEPT = 10_000;
+
+async function isOwnMessage(
+  messages: { isOfRun(runId: string, channelId: string, ts: string): Promise<boolean> },
+  runId: string,
+  channelId: string,
+  ts: string,
+): Promise<boolean> {
+  const key = `${runId}\n${channelId}\n${ts}`;
+  if (ownMessages.has(key)) return true;
+  if (!(await messages.isOfRun(runId, channelId, ts))) return false;
+  if (ownMessages.size >= OWN_MESSAGES_KEPT) ownMessages.delete(ownMessages.values().next().value ?? '');
+  ownMessages.add(key);
+  return true;
+}
+
 /**
  * Where the click came from when it may act on `runId`; null when it may not.
  *
@@ -78,7 +98,7 @@ export async function clickBelongsToRun(
   // from the live escalation view in the run's own thread.
   if (actionId === ACTIONS.acknowledge && channelId.startsWith('D')) return 'own';
   const messages = ctx.runDeps.store.slackMessages;
-  if (await messages.isOfRun(runId, channelId, messageTs)) return 'own';
+  if (await isOwnMessage(messages, runId, channelId, messageTs)) return 'own';
   if (!carriesButton) return null;
   const topLevel = threadTs === null || threadTs === messageTs;
   if (place) {
