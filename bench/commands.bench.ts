@@ -19,7 +19,10 @@ const URL_ =
   process.env.TEST_DATABASE_URL ??
   'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const CONCURRENCY = [1, 4, 16];
+// BENCH_RUNS=16 measures one row (e.g. to profile it with --cpu-prof); BENCH_ONLY=commands leaves
+// out the bare transactions.
+const CONCURRENCY = (process.env.BENCH_RUNS ?? '1,4,16').split(',').map(Number);
+const ONLY_COMMANDS = process.env.BENCH_ONLY === 'commands';
 // About the size of a real runbook (the dev set has 15 to 107 steps).
 const STEPS = 60;
 
@@ -39,6 +42,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function closedLoop(workers: number, op: (worker: number) => Promise<void>) {
   const latencies: number[] = [];
+  const cpu = process.cpuUsage();
   const end = performance.now() + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: workers }, async (_, w) => {
@@ -50,7 +54,10 @@ async function closedLoop(workers: number, op: (worker: number) => Promise<void>
     }),
   );
   latencies.sort((a, b) => a - b);
+  const used = process.cpuUsage(cpu);
   return {
+    /** This process's CPU per operation (user + system), in µs. */
+    cpuUs: (used.user + used.system) / latencies.length,
     perSecond: latencies.length / SECONDS,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
@@ -118,10 +125,12 @@ async function main(): Promise<void> {
     await migrateDatabase(handle);
     console.log(`commands per second on real Postgres, closed loop, ${SECONDS} s per row (goal: ratio ≤ ~3)`);
     console.log(
-      'runs  bare tx/s  bare p50 ms  commands/s  cmd p50 ms  cmd p99 ms  ratio (bare tx per command)',
+      'runs  bare tx/s  bare p50 ms  commands/s  cmd p50 ms  cmd p99 ms  ratio (bare tx per command)  commands/s as % of bare  CPU µs per bare tx / command',
     );
     for (const workers of CONCURRENCY) {
-      const bare = await bareUpdates(handle, workers);
+      const bare = ONLY_COMMANDS
+        ? { perSecond: Number.NaN, p50: Number.NaN, p99: Number.NaN, cpuUs: Number.NaN }
+        : await bareUpdates(handle, workers);
       const ours = await commands(handle, workers);
       console.log(
         [
@@ -132,6 +141,8 @@ async function main(): Promise<void> {
           ours.p50.toFixed(2).padStart(11),
           ours.p99.toFixed(2).padStart(11),
           (bare.perSecond / ours.perSecond).toFixed(2).padStart(9),
+          `${((100 * ours.perSecond) / bare.perSecond).toFixed(0)}%`.padStart(25),
+          `${bare.cpuUs.toFixed(0)} / ${ours.cpuUs.toFixed(0)}`.padStart(30),
         ].join(' '),
       );
     }

@@ -1,6 +1,7 @@
 // The store's one door: every repository over one database (or one transaction), built once in
 // the composition root and carried in the contexts. A transaction gets the same repositories.
 import { sql } from 'drizzle-orm';
+import type { LoadedRun } from '../runs/loaded-run.js';
 import { createBudgetRepository } from './budget.repository.js';
 import type { Database, Db } from './client.js';
 import { createEscalationDmsRepository } from './escalation-dms.repository.js';
@@ -61,8 +62,34 @@ export interface Store extends Repositories {
    * prepared. Without `finish` it commits when `fn` returns. Retried like `withTransaction`.
    */
   withCommand<T>(fn: (command: CommandTransaction) => Promise<T>): Promise<T>;
+  /** Runs as this process last saw them committed, for loads that find them unchanged. */
+  recentRuns: RecentRuns;
   /** True when the database answers. */
   ping(): Promise<boolean>;
+}
+
+/**
+ * Runs as this process last saw them committed. A run's version moves with every write to it, so a
+ * load that finds the same version may take the run from here (see the runs repository's loadRun).
+ */
+export interface RecentRuns {
+  get(runId: string): LoadedRun | null;
+  /** Keeps a committed run, unless a newer version of it is kept already. */
+  remember(run: LoadedRun): void;
+}
+
+function createRecentRuns(size: number): RecentRuns {
+  const runs = new Map<string, LoadedRun>();
+  return {
+    get: (runId) => runs.get(runId) ?? null,
+    remember(run) {
+      const kept = runs.get(run.meta.id);
+      if (kept && kept.version >= run.version) return;
+      runs.delete(run.meta.id);
+      runs.set(run.meta.id, run);
+      if (runs.size > size) runs.delete(runs.keys().next().value ?? '');
+    },
+  };
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -71,6 +98,7 @@ const RETRYABLE = new Set(['40001', '40P01']);
 export function createStore(db: Database): Store {
   return {
     ...createRepositories(db),
+    recentRuns: createRecentRuns(1000),
     withTransaction: (fn) => retrying(() => db.transaction((tx) => fn(createRepositories(tx)))),
     withCommand: (fn) =>
       retrying(() =>

@@ -36,8 +36,9 @@ export async function executeCommand(
   deps: RunDeps,
   input: { runId: string; command: RunCommand | CommandBuilder; idempotencyKey: string | null },
 ): Promise<CommandResult> {
-  return deps.store.withCommand(async ({ tx, finish }) => {
-    const loaded = await tx.runs.loadRun(input.runId, 'update', input.idempotencyKey);
+  const known = deps.store.recentRuns.get(input.runId);
+  const outcome = await deps.store.withCommand<CommandResult>(async ({ tx, finish }) => {
+    const loaded = await tx.runs.loadRun(input.runId, 'update', input.idempotencyKey, known);
     if (!loaded) return { ok: false, refusal: { code: 'run.not_found', message: 'no such run' } };
     if (loaded.seenKey) return { ok: true, state: loaded.state, run: loaded, effects: [], duplicate: true };
     const command = typeof input.command === 'function' ? await input.command(loaded) : input.command;
@@ -67,4 +68,7 @@ export async function executeCommand(
     const run: LoadedRun = { ...loaded, state: result.state, version: loaded.version + 1, seenKey: false };
     return { ok: true, state: result.state, run, effects: result.effects, duplicate: false };
   });
+  // Committed: the next command on this run may find it unchanged and skip loading it again.
+  if (outcome.run) deps.store.recentRuns.remember(outcome.run);
+  return outcome;
 }
