@@ -6,12 +6,12 @@
 // chat.update).
 //
 //   npm run build && node dist/bench/ack.bench.js      (BENCH_DATABASE_URL: real Postgres)
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeSlack, type FakeSlack } from '../test/support/fake-slack.js';
 import { blockActionsBody, postToApp, slashCommandBody } from '../test/support/slack-requests.js';
-import { botEnv, startProcess } from './support/bot-process.js';
+import { botEnv, scratchDatabase, startProcess } from './support/bot-process.js';
 
 const SECRET = 'bench-secret';
 const RATES = (process.env.BENCH_RATES ?? '50,200,500').split(',').map(Number);
@@ -29,8 +29,9 @@ async function openLoop(
   url: string,
   bodies: string[],
   rate: number,
-): Promise<{ latencies: number[]; sentAt: number[] }> {
+): Promise<{ latencies: number[]; sentAt: number[]; misses: Map<string, number> }> {
   const start = performance.now();
+  const misses = new Map<string, number>();
   const latencies: number[] = new Array(bodies.length).fill(Number.NaN);
   const sentAt: number[] = new Array(bodies.length).fill(0);
   await Promise.all(
@@ -40,11 +41,28 @@ async function openLoop(
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       sentAt[i] = Date.now();
       // A refused or failed request counts as a miss (NaN), not as a fast ack.
-      const res = await postToApp(url, body, { secret: SECRET }).catch(() => null);
-      if (res?.status === 200) latencies[i] = res.ms;
+      const res = await postToApp(url, body, { secret: SECRET }).catch((error: unknown) =>
+        String((error as { cause?: { code?: string } })?.cause?.code ?? error),
+      );
+      if (typeof res !== 'string' && res.status === 200) latencies[i] = res.ms;
+      else {
+        const why = typeof res === 'string' ? res : `HTTP ${res.status} ${res.body.slice(0, 80)}`;
+        misses.set(why, (misses.get(why) ?? 0) + 1);
+      }
     }),
   );
-  return { latencies, sentAt };
+  return { latencies, sentAt, misses };
+}
+
+/** CPU time (user + system) a process has used so far, in ms; NaN where /proc is not there. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function runbookText(): string {
@@ -120,7 +138,14 @@ async function main(): Promise<void> {
   const slack = await createFakeSlack({ rateLimits: { 'chat.update': 50 } });
   const dir = mkdtempSync(join(tmpdir(), 'deploybot-ack-'));
   writeFileSync(join(dir, 'bench.md'), runbookText());
-  const env = botEnv({ apiUrl: slack.url, secret: SECRET, dataDir: join(dir, 'data'), runbooksDir: dir });
+  const database = await scratchDatabase();
+  const env = botEnv({
+    apiUrl: slack.url,
+    secret: SECRET,
+    dataDir: join(dir, 'data'),
+    runbooksDir: dir,
+    databaseUrl: database.url,
+  });
   const bot = await startProcess('dist/src/main.js', env);
   const bare = await startProcess('dist/bench/bare-bolt.js', env);
   const botUrl = bot.url;
@@ -131,7 +156,7 @@ async function main(): Promise<void> {
   // Warm-up, not measured: JIT, connection pools, the first run's messages.
   await warmUp(botUrl, bare.url, slack);
   console.log(
-    `rate/s  clicks  bot p50 ms  bot p99 ms  bot max ms  bare p50  bare p99  p99 ratio  writes/click  visible p50 ms  visible p99 ms  visible within ${WATCH_MS / 1000} s`,
+    `rate/s  clicks  bot p50 ms  bot p99 ms  bot max ms  bare p50  bare p99  p99 ratio  writes/click  visible p50 ms  visible p99 ms  visible within ${WATCH_MS / 1000} s  bot CPU ms/click`,
   );
   try {
     let env = 0;
@@ -151,10 +176,15 @@ async function main(): Promise<void> {
         );
         if (res.status !== 200) throw new Error('start failed');
       }
-      await settle(slack);
+      // Every run's phase message must be there before the clicks start (posts are paced per channel).
+      const wanted = new Set(Array.from({ length: runs }, (_, r) => `${CHANNEL}${rate}R${r}`));
+      const ready = () => doneButtons(slack).filter((b) => wanted.has(b.channel)).length >= clicks;
+      for (const giveUp = Date.now() + 60_000; !ready() && Date.now() < giveUp; ) await settle(slack);
       const buttons = doneButtons(slack)
-        .slice(-runs * STEPS_PER_RUN)
+        .filter((b) => wanted.has(b.channel))
         .slice(0, clicks);
+      if (buttons.length < clicks)
+        console.log(`  only ${buttons.length} Done buttons of ${clicks} were posted within 60 s`);
       const body = (b: DoneButton, i: number) =>
         blockActionsBody({
           userId: `U0C${i % 50}`,
@@ -167,10 +197,13 @@ async function main(): Promise<void> {
       const bareRun = await openLoop(bare.url, bodies, rate);
       const writesBefore = slack.callsTo('chat.update').length + slack.callsTo('chat.postMessage').length;
       const updatesFrom = slack.callsTo('chat.update').length;
+      const cpuBefore = cpuMsOf(bot.child.pid);
       const botRun = await openLoop(botUrl, bodies, rate);
       // Slack's chat.update budget (40/min) spreads the updates out: watch for a while, not forever.
       const watchUntil = Date.now() + WATCH_MS;
       while (Date.now() < watchUntil) await new Promise((r) => setTimeout(r, 500));
+      // The bot's CPU for the clicks and all the Slack work they caused (the watch included).
+      const cpuPerClick = (cpuMsOf(bot.child.pid) - cpuBefore) / clicks;
       const writes =
         slack.callsTo('chat.update').length + slack.callsTo('chat.postMessage').length - writesBefore;
       // Click-to-visible: the first write after the click (response_url or chat.update) whose blocks no
@@ -207,7 +240,12 @@ async function main(): Promise<void> {
       const ours = botRun.latencies.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
       const base = bareRun.latencies.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
       const missed = clicks - ours.length;
-      if (missed) console.log(`  ${missed} of ${clicks} clicks to the bot got no 200 (counted as misses)`);
+      if (missed)
+        console.log(
+          `  ${missed} of ${clicks} clicks to the bot got no 200 (counted as misses): ${[...botRun.misses]
+            .map(([why, n]) => `${n} × ${why}`)
+            .join('; ')}`,
+        );
       console.log(
         [
           String(rate).padStart(6),
@@ -222,6 +260,7 @@ async function main(): Promise<void> {
           percentile(visible, 50).toFixed(0).padStart(15),
           percentile(visible, 99).toFixed(0).padStart(15),
           `${((100 * visible.length) / clicks).toFixed(0)}%`.padStart(9),
+          cpuPerClick.toFixed(1).padStart(18),
         ].join(' '),
       );
     }
@@ -232,6 +271,7 @@ async function main(): Promise<void> {
     await bare.stop();
     await bot.stop();
     await slack.close();
+    await database.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -9,14 +9,14 @@
 // auth.test calls, and whether every message ends equal to the render of the committed state.
 //
 //   npm run build && node dist/bench/slack-side.bench.js   (BENCH_SCENARIOS=1x2000,3x2000,20x2000,3x0)
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ACTIONS } from '../src/slack/ids.js';
 import { createFakeSlack, type FakeMessage, type FakeSlack } from '../test/support/fake-slack.js';
 import { blockActionsBody, postToApp, slashCommandBody } from '../test/support/slack-requests.js';
+import { botEnv, scratchDatabase, startProcess } from './support/bot-process.js';
 
 const SECRET = 'bench-secret';
 const RUNBOOK = process.env.BENCH_RUNBOOK ?? 'k8s-service-rollout';
@@ -57,42 +57,6 @@ const DONE: string[] = [ACTIONS.stepDone, ACTIONS.stepDoneEarly];
 /** Where the parent says the run is: its status line and its phase line ("Phase 3 of 7 · Deploy"). */
 const whereOf = (parent: FakeMessage | undefined) =>
   `${parent?.text ?? ''}|${/(?:Rollback phase|Phase) \d+ of \d+[^"*]*/.exec(JSON.stringify(parent?.blocks ?? []))?.[0] ?? ''}`;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function startBot(slack: FakeSlack, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
-    env: {
-      ...process.env,
-      SLACK_BOT_TOKEN: 'xoxb-bench',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.url,
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      RUNBOOKS_DIR: 'runbooks',
-      LOG_LEVEL: 'warn',
-      ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 300; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { child, url: `http://127.0.0.1:${port}/slack/events` };
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error('the bot did not start');
-}
 
 interface Figures {
   clickToVisible: number[];
@@ -189,7 +153,17 @@ async function scenario(deploys: number, thinkMs: number) {
     rateLimits: { 'chat.update': 50 },
   });
   const dir = mkdtempSync(join(tmpdir(), 'deploybot-bench-'));
-  const { child, url } = await startBot(slack, join(dir, 'data'));
+  const database = await scratchDatabase();
+  const { child, url } = await startProcess(
+    'dist/src/main.js',
+    botEnv({
+      apiUrl: slack.url,
+      secret: SECRET,
+      dataDir: join(dir, 'data'),
+      runbooksDir: 'runbooks',
+      databaseUrl: database.url,
+    }),
+  );
   const f: Figures = { clickToVisible: [], parentLag: [], acks: [], clicks: 0, completed: 0 };
   const started = Date.now();
   const deadline = started + MAX_SECONDS * 1000;
@@ -224,6 +198,7 @@ async function scenario(deploys: number, thinkMs: number) {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   await slack.close();
+  await database.drop();
   rmSync(dir, { recursive: true, force: true });
   const ms = (x: number) => `${Math.round(x)} ms`;
   console.log(

@@ -2,6 +2,7 @@
 // the environment, against the fake Slack of the bench process.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import postgres from 'postgres';
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -42,8 +43,36 @@ export async function startProcess(
   throw new Error(`${script} did not start`);
 }
 
+/**
+ * With BENCH_DATABASE_URL, a scratch database on that server for one bench (dropped by `drop`):
+ * a bench on the server's own database would meet the runs of earlier benches — their environments
+ * still locked, their pending Slack work taken up by the bot's catch-up while it is measured.
+ */
+export async function scratchDatabase(): Promise<{ url: string | null; drop: () => Promise<void> }> {
+  const server = process.env.BENCH_DATABASE_URL;
+  if (!server) return { url: null, drop: async () => {} };
+  const name = `deploybot_bench_${process.pid}_${Date.now().toString(36)}`;
+  const admin = postgres(server, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => undefined);
+      await admin.end();
+    },
+  };
+}
+
 /** The bot's environment for a bench: fake Slack, its own data folder or database. */
-export function botEnv(input: { apiUrl: string; secret: string; dataDir: string; runbooksDir: string }) {
+export function botEnv(input: {
+  apiUrl: string;
+  secret: string;
+  dataDir: string;
+  runbooksDir: string;
+  databaseUrl?: string | null;
+}) {
   return {
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_SIGNING_SECRET: input.secret,
@@ -54,6 +83,6 @@ export function botEnv(input: { apiUrl: string; secret: string; dataDir: string;
     // A bench starts many runs as one person in one channel: past the caps that protect a workspace.
     MAX_ACTIVE_RUNS_PER_USER: '100',
     MAX_ACTIVE_RUNS_PER_CHANNEL: '200',
-    ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
+    ...(input.databaseUrl ? { DATABASE_URL: input.databaseUrl } : {}),
   };
 }
