@@ -5,6 +5,10 @@
 // A process, not a worker thread: out of memory, V8 sometimes aborted the whole process a worker
 // ran in (the bot, or `deploybot check`) instead of ending the worker; a child's abort is its own.
 //
+// A runbook of at most IN_PROCESS_MAX_CHARS characters is parsed in the calling process instead:
+// starting a process costs more than such a parse, and the worst such a runbook can do is bounded
+// far below both limits (see IN_PROCESS_MAX_CHARS). Its time limit is checked afterwards.
+//
 // The parser's file: next to this one when running compiled (dist/src/catalog/parse-worker.js, as
 // `npm start` does). Under vitest the sources are TypeScript, which a plain child cannot load,
 // so the compiled worker in dist/ is used (`npm test` builds first: `pretest`). With no compiled
@@ -24,6 +28,17 @@ export const DEFAULT_PARSE_TIME_LIMIT_MS = 20_000;
  * blanks, which micromark resolves in quadratic time and memory, needed 940 MB before this limit.
  */
 export const PARSE_MEMORY_LIMIT_MB = 512;
+/**
+ * Runbooks up to this many characters are parsed in the calling process, without the child: the
+ * child's start (a second Node process that loads micromark) was most of `deploybot check`'s time
+ * for a one-step runbook. The bound is what the worst inputs found can do at this size, cold, in a
+ * fresh process: a line of list markers (`+ + + …`, `1. 1. 1. …`), which micromark opens as one
+ * nested list per marker, took ~75 ms and ~10 MB at 1 KiB (~250 ms and ~20 MB at 2 KiB; it grows
+ * about with the cube: 1.3 s at 8 KiB, 138 s at 64 KiB). Blockquote, table, link, emphasis and code
+ * lines took less. So neither limit can be reached, and the bot's event loop waits ~0.1 s at worst.
+ * Real runbooks (5–13 KB) are longer and still go to the child.
+ */
+export const IN_PROCESS_MAX_CHARS = 1024;
 
 /** A job sent to the worker. */
 export interface ParseRequest {
@@ -68,13 +83,18 @@ export function findWorkerFile(): string | null {
   return existsSync(built) ? built : null;
 }
 
-/** Creates the parser: one worker, one job at a time, each held to `timeLimitMs` once it starts. */
+/**
+ * Creates the parser: one worker, one job at a time, each held to `timeLimitMs` once it starts;
+ * a runbook of at most `inProcessMaxChars` characters (default IN_PROCESS_MAX_CHARS) is parsed here.
+ */
 export function createRunbookParser(options: {
   timeLimitMs: number;
   workerFile?: string | null;
   memoryLimitMb?: number;
+  inProcessMaxChars?: number;
 }) {
   const memoryLimitMb = options.memoryLimitMb ?? PARSE_MEMORY_LIMIT_MB;
+  const inProcessMaxChars = options.inProcessMaxChars ?? IN_PROCESS_MAX_CHARS;
   const file = options.workerFile === undefined ? findWorkerFile() : options.workerFile;
   const queue: Job[] = [];
   let worker: ChildProcess | null = null;
@@ -149,7 +169,8 @@ export function createRunbookParser(options: {
   }
 
   async function parseHere(request: ParseRequest): Promise<ParseOutcome> {
-    // Loaded here, not at the top: with a worker, this thread never needs the parser.
+    // Loaded here, not at the top: a process that only ever hands long runbooks to the worker never
+    // needs the parser.
     const { parseRunbook } = await import('../runbook/index.js');
     const started = performance.now();
     try {
@@ -162,11 +183,11 @@ export function createRunbookParser(options: {
   }
 
   return {
-    /** `worker` when parses run off the event loop, `in-thread` for the fallback. */
+    /** `worker` when long runbooks are parsed off the event loop, `in-thread` for the fallback. */
     mode: file ? ('worker' as const) : ('in-thread' as const),
     parse(text: string, parseOptions: ParseOptions = {}): Promise<ParseOutcome> {
       const request: ParseRequest = { id: nextId++, text, options: parseOptions };
-      if (!file) return parseHere(request);
+      if (!file || text.length <= inProcessMaxChars) return parseHere(request);
       return new Promise((resolve) => {
         queue.push({ request, resolve });
         pump();

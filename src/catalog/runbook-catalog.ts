@@ -42,15 +42,16 @@ export { DEFAULT_PARSE_TIME_LIMIT_MS };
 export interface CatalogOptions {
   /** Time limit of one parse, in milliseconds. */
   parseTimeLimitMs?: number;
-  /** The parser to use (tests pass one to count or stop it); by default one worker thread. */
+  /** The parser to use (tests pass one to count or stop it); by default createRunbookParser's. */
   parser?: RunbookParser;
   /** Told how long each parse took (for /metrics), in milliseconds. */
   onParse?: (ms: number) => void;
 }
 
 /**
- * Creates the catalog over a folder. Runbooks are parsed off the event loop (a worker thread) with a
- * time limit, and each outcome is cached by content hash, so a runbook is parsed once per content.
+ * Creates the catalog over a folder. Runbooks are parsed off the event loop (a child process; one of
+ * at most IN_PROCESS_MAX_CHARS characters in this process) with a time limit, and each outcome is
+ * cached by content hash, so a runbook is parsed once per content.
  */
 export function createRunbookCatalog(dir: string, options: CatalogOptions = {}) {
   const limitMs = options.parseTimeLimitMs ?? DEFAULT_PARSE_TIME_LIMIT_MS;

@@ -8,6 +8,7 @@ import {
   createRunbookParser,
   describeParseFailure,
   findWorkerFile,
+  IN_PROCESS_MAX_CHARS,
 } from '../../src/catalog/parse-off-thread.js';
 import { createRunbookCatalog } from '../../src/catalog/runbook-catalog.js';
 
@@ -35,7 +36,7 @@ describe('parsing off the event loop', () => {
   });
 
   it('gives the same runbook as parsing in this thread', async () => {
-    const parser = createRunbookParser({ timeLimitMs: 10_000 });
+    const parser = createRunbookParser({ timeLimitMs: 10_000, inProcessMaxChars: 0 });
     cleanups.push(() => parser.close());
     const here = createRunbookParser({ timeLimitMs: 10_000, workerFile: null });
     const [there, local] = await Promise.all([parser.parse(SMALL), here.parse(SMALL)]);
@@ -69,6 +70,50 @@ describe('parsing off the event loop', () => {
     );
     const small = await parser.parse(SMALL);
     expect(small.ok && small.runbook.steps).toHaveLength(2);
+  });
+
+  // The child here is a script that exits at once: a runbook that reaches it gets `failed`.
+  function parserWithoutChild(): ReturnType<typeof createRunbookParser> {
+    const dir = mkdtempSync(join(tmpdir(), 'deploybot-no-parser-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const workerFile = join(dir, 'exits.mjs');
+    writeFileSync(workerFile, 'process.exit(3);\n');
+    const parser = createRunbookParser({ timeLimitMs: 10_000, workerFile });
+    cleanups.push(() => parser.close());
+    return parser;
+  }
+
+  it(`parses a runbook of up to ${IN_PROCESS_MAX_CHARS} characters in this process, a longer one in the child`, async () => {
+    const parser = parserWithoutChild();
+    const padded = (chars: number) => `${SMALL}\n${'x'.repeat(chars - SMALL.length - 2)}\n`;
+    const atBound = await parser.parse(padded(IN_PROCESS_MAX_CHARS));
+    expect(atBound.ok && atBound.runbook.steps.map((s) => s.title)).toEqual(['Ship', 'Revert']);
+    expect(await parser.parse(padded(IN_PROCESS_MAX_CHARS + 1))).toEqual({
+      ok: false,
+      reason: 'failed',
+      message: 'the parser stopped (exit code 3)',
+    });
+  });
+
+  it('gives a short runbook over the time limit the same answer in this process', async () => {
+    const parser = createRunbookParser({ timeLimitMs: 1e-9, workerFile: join(tmpdir(), 'no-such.js') });
+    expect(await parser.parse(SMALL)).toEqual({ ok: false, reason: 'too_slow', limitMs: 1e-9 });
+  });
+
+  // The worst inputs found for micromark, one line each at the bound: a line of list markers opens
+  // one nested list per marker (it grows about with the cube of its length: 138 s at 64 KiB).
+  it('parses the worst inputs known at the in-process bound quickly', async () => {
+    const parser = parserWithoutChild();
+    const head = '# One line\n\n## Deploy\n\n- [ ] go\n\n';
+    for (const unit of ['+ ', '1. ', '- 1. ', '> ', '|a', '[a](', '*a ', '` ']) {
+      const text = `${head}${unit.repeat(IN_PROCESS_MAX_CHARS).slice(0, IN_PROCESS_MAX_CHARS - head.length - 1)}\n`;
+      expect(text).toHaveLength(IN_PROCESS_MAX_CHARS);
+      const started = performance.now();
+      const outcome = await parser.parse(text);
+      expect(outcome.ok, unit).toBe(true);
+      // ~75 ms at worst on an idle machine, cold; the limit leaves room for a loaded one.
+      expect(performance.now() - started, unit).toBeLessThan(2_000);
+    }
   });
 
   it('keeps answering timers on this thread while a 1 MB runbook parses', async () => {
