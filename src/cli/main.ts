@@ -55,6 +55,12 @@ export async function main(argv: readonly string[]): Promise<number | null> {
     err(`deploybot check: give exactly one file or folder\n${USAGE}`);
     return 2;
   }
+  // `deploybot check runbooks/ | head`: a reader that has read enough closes the pipe; stop quietly,
+  // as Unix tools do, instead of dying on an unhandled EPIPE with a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   const directory = parsed.values.directory;
   const limit = parsed.values['time-limit'];
   const seconds = limit === undefined ? undefined : Number(limit);

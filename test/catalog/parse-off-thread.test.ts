@@ -28,7 +28,7 @@ describe('parsing off the event loop', () => {
     return dir;
   }
 
-  it('finds the compiled worker (npm test builds first), so parses run in a worker thread', () => {
+  it('finds the compiled worker (npm test builds first), so parses run off the calling process (a child process)', () => {
     expect(findWorkerFile()).toMatch(/parse-worker\.js$/);
     const parser = createRunbookParser({ timeLimitMs: 10_000 });
     cleanups.push(() => parser.close());

@@ -153,8 +153,6 @@ describe('deploybot check --json <file>', () => {
     ]);
   });
 
-  // Known bug (src/cli/check.ts): when the only file cannot be read, `--json` prints `undefined` on
-  // stdout. Turn this back into `it` once fixed.
   it('prints nothing on stdout when the only file cannot be read', () => {
     const result = deploybot('check', '--json', file('json/binary.md', Buffer.from('a\0b')));
     expectOneClearError(result, 'binary.md', /binary/i);
@@ -162,6 +160,22 @@ describe('deploybot check --json <file>', () => {
 });
 
 describe('deploybot check <file|dir>', () => {
+  it('stops quietly when what reads its output has closed the pipe (check … | head)', () => {
+    const target = file('pipe/clean.md', CLEAN);
+    const result = spawnSync(
+      'bash',
+      ['-c', `"$0" "$1" check "$2" | true; exit "\${PIPESTATUS[0]}"`, process.execPath, BIN, target],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+        timeout: 30_000,
+      },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
   it('exits 0 for a clean runbook and prints a summary with no diagnostics', () => {
     const result = deploybot('check', file('one/clean.md', CLEAN));
     expect(result.stderr).toBe('');
