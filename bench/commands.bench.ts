@@ -19,10 +19,12 @@ const URL_ =
   process.env.TEST_DATABASE_URL ??
   'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-// BENCH_RUNS=16 measures one row (e.g. to profile it with --cpu-prof); BENCH_ONLY=commands leaves
-// out the bare transactions.
+// BENCH_RUNS=16 measures one row (e.g. to profile it with --cpu-prof); BENCH_ONLY=commands (or
+// bare) measures only that side.
 const CONCURRENCY = (process.env.BENCH_RUNS ?? '1,4,16').split(',').map(Number);
 const ONLY_COMMANDS = process.env.BENCH_ONLY === 'commands';
+const ONLY_BARE = process.env.BENCH_ONLY === 'bare';
+const NOT_MEASURED = { perSecond: Number.NaN, p50: Number.NaN, p99: Number.NaN, cpuUs: Number.NaN };
 // About the size of a real runbook (the dev set has 15 to 107 steps).
 const STEPS = 60;
 
@@ -128,10 +130,8 @@ async function main(): Promise<void> {
       'runs  bare tx/s  bare p50 ms  commands/s  cmd p50 ms  cmd p99 ms  ratio (bare tx per command)  commands/s as % of bare  CPU µs per bare tx / command',
     );
     for (const workers of CONCURRENCY) {
-      const bare = ONLY_COMMANDS
-        ? { perSecond: Number.NaN, p50: Number.NaN, p99: Number.NaN, cpuUs: Number.NaN }
-        : await bareUpdates(handle, workers);
-      const ours = await commands(handle, workers);
+      const bare = ONLY_COMMANDS ? NOT_MEASURED : await bareUpdates(handle, workers);
+      const ours = ONLY_BARE ? NOT_MEASURED : await commands(handle, workers);
       console.log(
         [
           String(workers).padStart(4),
