@@ -105,12 +105,28 @@ async function lastContentHash(db: Db, runbookName: string): Promise<string | nu
 
 async function insertRun(db: Db, meta: RunMeta, state: RunState): Promise<void> {
   await db.insert(runsTable).values({ ...meta, ...runColumns(state), version: 1 });
-  const steps = Object.entries(state.steps).map(([stepId, st]) => ({
-    runId: meta.id,
-    stepId,
-    ...stepColumns(st),
-  }));
-  if (steps.length) await db.insert(runStepsTable).values(steps);
+  // Every step of the runbook gets its row, sent as one parameter: drizzle's insert builder maps
+  // each of a long runbook's hundreds of values through its column encoders (most of a start's CPU).
+  const rows = Object.entries(state.steps).map(([stepId, st]) => {
+    const c = stepColumns(st);
+    return {
+      step_id: stepId,
+      status: c.status,
+      by: c.by,
+      at: c.at,
+      output: c.output,
+      exit_code: c.exitCode,
+      wait_started_at: c.waitStartedAt,
+      wait_ends_at: c.waitEndsAt,
+      wait_started_by: c.waitStartedBy,
+      wait_notified_at: c.waitNotifiedAt,
+    };
+  });
+  if (rows.length === 0) return;
+  await db.execute(sql`
+    insert into run_steps (run_id, step_id, status, "by", "at", output, exit_code, wait_started_at, wait_ends_at, wait_started_by, wait_notified_at)
+    select ${meta.id}, s.step_id, s.status, s."by", s."at", s.output, s.exit_code, s.wait_started_at, s.wait_ends_at, s.wait_started_by, s.wait_notified_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as s(step_id text, status text, "by" text, "at" timestamptz, output text, exit_code integer, wait_started_at timestamptz, wait_ends_at timestamptz, wait_started_by text, wait_notified_at timestamptz)`);
 }
 
 /**
