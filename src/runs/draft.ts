@@ -15,7 +15,22 @@ export interface Draft {
 
 /** Starts a draft from a committed state. */
 export function createDraft(runbook: Runbook, state: RunState, now: Date): Draft {
-  return { runbook, state: clonePlain(state), now, nowIso: now.toISOString(), events: [], effects: [] };
+  return { runbook, state: cloneState(state), now, nowIso: now.toISOString(), events: [], effects: [] };
+}
+
+/**
+ * A deep copy of a run's state. A step's state is flat (strings, numbers, null), so each is copied
+ * with a spread: a runbook's hundred steps are most of the state, and the generic walk below cost a
+ * command more than its own transition.
+ */
+function cloneState(state: RunState): RunState {
+  const steps: Record<string, StepState> = {};
+  for (const id in state.steps) {
+    const step = state.steps[id];
+    if (step) steps[id] = { ...step };
+  }
+  const { steps: _steps, ...rest } = state;
+  return { ...clonePlain(rest), steps };
 }
 
 /**
