@@ -131,9 +131,8 @@ async function insertRun(db: Db, meta: RunMeta, state: RunState): Promise<void> 
 
 /**
  * Loads a run; with `lock`, under its row lock (`skip_locked` gives up at once when it is busy).
- * `known` is the run as this process last saw it committed: when the stored version is still its
- * version, it is what comes back (with this load's `seenKey`), and the database leaves out the
- * steps, approvals and escalation it would otherwise aggregate and send.
+ * `known` is the run as this process last saw it committed: with a lock, when the stored version is
+ * still its version, it is what comes back (with this load's `seenKey`), in one statement.
  */
 async function loadRun(
   db: Db,
@@ -142,6 +141,22 @@ async function loadRun(
   idempotencyKey: string | null = null,
   known: LoadedRun | null = null,
 ): Promise<LoadedRun | null> {
+  if (known && known.state.id === runId && lock !== 'none') {
+    const [row] = rowsOf(
+      await db.execute(sql`select version,
+        exists (select 1 from run_events e where e.idempotency_key = ${idempotencyKey}) as seen_key
+        from runs where id = ${runId} for update ${lock === 'skip_locked' ? sql`skip locked` : sql``}`),
+    );
+    if (!row) return null;
+    // The key check ran in the snapshot this statement took before the lock was granted. Every
+    // command that stores an event also moves the run's version, so a version that has not moved
+    // since this process saw the run means nothing was committed to it since: the check is current.
+    if (Number(row.version) === known.version)
+      return { ...known, seenKey: row.seen_key === true || row.seen_key === 't' };
+    // Changed meanwhile (another process, or a write this process did not keep): the lock is held,
+    // and a load in a statement of its own sees what the previous holder committed.
+    return loadRun(db, runId, 'none', idempotencyKey);
+  }
   // The lock and the load are sent together (one round trip on one connection), but as two
   // statements: the load must start after the lock is granted, so that in READ COMMITTED it sees
   // what the previous holder committed. (Sub-selects of a single `for update` statement would not.)
@@ -153,14 +168,13 @@ async function loadRun(
             ? sql`select id from runs where id = ${runId} for update`
             : sql`select id from runs where id = ${runId} for update skip locked`,
         );
-  const knownVersion = known?.state.id === runId ? known.version : -1;
   const loading = db.execute(sql`
-    select r.*, r.version = ${knownVersion} as known,
-      case when r.version = ${knownVersion} then null else (select coalesce(json_agg(s), '[]') from run_steps s where s.run_id = r.id) end as steps_json,
-      case when r.version = ${knownVersion} then null else (select coalesce(json_agg(a order by a.approved_at), '[]') from approvals a where a.run_id = r.id) end as approvals_json,
-      case when r.version = ${knownVersion} then null else (select row_to_json(e) from escalations e where e.run_id = r.id) end as escalation_json,
-      case when r.version = ${knownVersion} then null else (select coalesce(json_agg(c order by c.position), '[]') from escalation_contacts c where c.run_id = r.id) end as contacts_json,
-      case when r.version = ${knownVersion} then null else (select coalesce(json_agg(p order by p.notified_at, p.round, p.position), '[]') from escalation_pages p where p.run_id = r.id) end as pages_json,
+    select r.*,
+      (select coalesce(json_agg(s), '[]') from run_steps s where s.run_id = r.id) as steps_json,
+      (select coalesce(json_agg(a order by a.approved_at), '[]') from approvals a where a.run_id = r.id) as approvals_json,
+      (select row_to_json(e) from escalations e where e.run_id = r.id) as escalation_json,
+      (select coalesce(json_agg(c order by c.position), '[]') from escalation_contacts c where c.run_id = r.id) as contacts_json,
+      (select coalesce(json_agg(p order by p.notified_at, p.round, p.position), '[]') from escalation_pages p where p.run_id = r.id) as pages_json,
       exists (select 1 from run_events e where e.idempotency_key = ${idempotencyKey}) as seen_key
     from runs r where r.id = ${runId}`);
   const [locked, result] = await Promise.all([locking, loading]);
@@ -168,7 +182,6 @@ async function loadRun(
   const row = rowsOf(result)[0] as RunRow | undefined;
   if (!row) return null;
   const seenKey = row.seen_key === true || row.seen_key === 't';
-  if (known && (row.known === true || row.known === 't')) return { ...known, seenKey };
   const snapshot = await findSnapshotWithInfo(db, row.snapshot_id);
   if (!snapshot) throw new Error(`run ${runId} has no runbook snapshot`);
   const state: RunState = {
@@ -242,7 +255,6 @@ interface RunRow {
   contacts_json: unknown;
   pages_json: unknown;
   seen_key: boolean | string;
-  known: boolean | string;
   owners: unknown;
 }
 

@@ -115,6 +115,53 @@ describe.each(DRIVERS)('runs in the database (%s)', (driver) => {
     expect(events?.n).toBe(1);
   });
 
+  it('a run this process knows: a repeated key stays once, and a change by another process is never lost', async () => {
+    const here = createRunDeps(handle.db, clock);
+    const elsewhere = createRunDeps(handle.db, clock); // another replica: a store of its own
+    const runbook = parseRunbook(
+      '# Plain\n## Work\n- [ ] one\n- [ ] two\n- [ ] three\n## Rollback\n1. back\n',
+    );
+    const started = await startRunUseCase(here, startInput({ runbook, runbookName: 'plain' }));
+    const [one, two] = runbook.steps;
+    if (!started.ok || !one || !two) throw new Error('start failed');
+    const runId = started.runId;
+    const complete = (deps: typeof here, stepId: string, key: string, userId = 'UALICE') =>
+      executeCommand(deps, {
+        runId,
+        command: { type: 'complete_step', userId, stepId },
+        idempotencyKey: key,
+      });
+    // This process commits a command: from now on it knows the run.
+    expect((await complete(here, one.id, 'k-deploy')).ok).toBe(true);
+    // The same key twice at once, on the run this process knows: one event.
+    const [first, second] = await Promise.all([
+      complete(here, two.id, 'k-watch'),
+      complete(here, two.id, 'k-watch'),
+    ]);
+    expect([first, second].map((r) => (r.ok ? r.duplicate : r.refusal.code)).sort()).toEqual([false, true]);
+    const [events] = await handle.db
+      .select({ n: count() })
+      .from(runEventsTable)
+      .where(eq(runEventsTable.idempotencyKey, 'k-watch'));
+    expect(events?.n).toBe(1);
+    // Another process undoes a step; this process, which knew the run before that, then acts on
+    // the run: it sees the undo, and its own write keeps it.
+    const undone = await executeCommand(elsewhere, {
+      runId,
+      command: { type: 'undo_step', userId: 'UALICE', stepId: one.id },
+      idempotencyKey: 'k-undo',
+    });
+    expect(undone.ok).toBe(true);
+    const again = await complete(here, two.id, 'k-watch-again', 'UCAROL');
+    expect(again.ok ? '' : again.refusal.code).toBe('run.step_already_done');
+    const redo = await complete(here, one.id, 'k-redo', 'UCAROL');
+    expect(redo.ok && redo.state.steps[one.id]?.by).toBe('UCAROL');
+    const [row] = await handle.db.select().from(runStepsTable).where(eq(runStepsTable.stepId, one.id));
+    expect(row?.by).toBe('UCAROL');
+    const reloaded = await elsewhere.store.runs.loadRun(runId);
+    expect(reloaded?.version).toBe(redo.ok ? redo.run.version : -1);
+  });
+
   it('a second start of the same runbook and environment is refused with the holder and since when', async () => {
     const deps = createRunDeps(handle.db, clock);
     const first = await startRunUseCase(deps, startInput());
