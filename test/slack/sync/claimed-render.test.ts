@@ -2,9 +2,8 @@
 // or the restart's catch-up skips the message and it stays stale. Real database, fake Slack.
 import { WebClient } from '@slack/web-api';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBudgetRepository } from '../../../src/db/budget.repository.js';
-import type { DatabaseHandle } from '../../../src/db/client.js';
 import { createSlackMessagesRepository } from '../../../src/db/slack-messages.repository.js';
 import { parseRunbook } from '../../../src/runbook/index.js';
 import { createTestClock } from '../../../src/shared/clock.js';
@@ -12,46 +11,25 @@ import { createSlackWriter } from '../../../src/slack/outbound/slack-writer.js';
 import { createUpdateBudget, PRIORITY } from '../../../src/slack/outbound/update-budget.js';
 import { createMessageWrites, hashOf } from '../../../src/slack/sync/message-writes.js';
 import { createRunDeps } from '../../../src/usecases/deps.js';
-import { startRunUseCase } from '../../../src/usecases/start-run.js';
-import { createTestDatabase, DRIVERS, type TestDatabase } from '../../support/database.js';
-import { createFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
+import { DRIVERS } from '../../support/database.js';
+import { startTestRun, useSyncBed } from '../../support/sync-bed.js';
 
 const TIMING = { postIntervalMs: 1, updateIntervalMs: 1, maxAttempts: 2, maxRetryAfterMs: 500 };
 const silent = pino({ level: 'silent' });
 
 describe.each(DRIVERS)('a render claimed by a process that died (%s)', (driver) => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
-  let slack: FakeSlack;
-
-  beforeEach(async () => {
-    database = await createTestDatabase(driver);
-    handle = await database.open();
-    slack = await createFakeSlack();
-  });
-  afterEach(async () => {
-    await handle.close();
-    await database.dispose();
-    await slack.close();
-  });
+  const bed = useSyncBed(driver);
 
   it('is written by the next process that renders the same state', async () => {
-    const started = await startRunUseCase(createRunDeps(handle.db, createTestClock()), {
-      runbookName: 'rb',
-      runbook: parseRunbook('# T\n## A\n- [ ] one\n'),
-      contentHash: 'h',
-      gitCommit: null,
-      channelId: 'C1',
-      starterId: 'U1',
-      environment: 'prod',
-      rehearsal: false,
-      params: {},
-    });
-    if (!started.ok) throw new Error('run did not start');
+    const { handle, slack } = bed;
+    const runId = await startTestRun(
+      createRunDeps(handle.db, createTestClock()),
+      parseRunbook('# T\n## A\n- [ ] one\n'),
+    );
     const client = new WebClient('xoxb-test', { slackApiUrl: slack.url, retryConfig: { retries: 0 } });
     const posted = await client.chat.postMessage({ channel: 'C1', text: 'v1' });
     const messages = createSlackMessagesRepository({ db: handle.db });
-    const key = { runId: started.runId, kind: 'phase', phaseIndex: 0, part: 0 };
+    const key = { runId: runId, kind: 'phase', phaseIndex: 0, part: 0 };
     const at = new Date().toISOString();
     await messages.save({
       ...key,
@@ -75,14 +53,14 @@ describe.each(DRIVERS)('a render claimed by a process that died (%s)', (driver) 
       clock: createTestClock(),
       gapMs: 1,
     });
-    const [stored] = await messages.forRun(started.runId);
+    const [stored] = await messages.forRun(runId);
     if (!stored) throw new Error('message not stored');
     expect(await restarted.write(stored, { text: 'v2' }, 2, { priority: PRIORITY.parent })).toBe(
       'chat.update',
     );
     expect(slack.message('C1', stored.ts)?.text).toBe('v2');
     // Once written, it counts as shown: the same render is not sent again.
-    const [after] = await messages.forRun(started.runId);
+    const [after] = await messages.forRun(runId);
     expect(after?.renderHash).toBe(hashOf({ text: 'v2' }));
   });
 });

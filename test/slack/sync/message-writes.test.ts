@@ -16,9 +16,9 @@ import { createSlackWriter } from '../../../src/slack/outbound/slack-writer.js';
 import { createUpdateBudget, PRIORITY } from '../../../src/slack/outbound/update-budget.js';
 import { createMessageWrites, hashOf } from '../../../src/slack/sync/message-writes.js';
 import { createRunDeps } from '../../../src/usecases/deps.js';
-import { startRunUseCase } from '../../../src/usecases/start-run.js';
 import { createTestDatabase, DRIVERS, type TestDatabase } from '../../support/database.js';
 import { createFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
+import { startTestRun } from '../../support/sync-bed.js';
 import { runOn, runUntil, until } from '../../support/virtual-time.js';
 
 const TIMING = {
@@ -71,24 +71,13 @@ describe.each(DRIVERS)('message writes (%s)', (driver) => {
     handle = await database.open();
     slack = await createFakeSlack();
     const deps = createRunDeps(handle.db, createTestClock());
-    const started = await startRunUseCase(deps, {
-      runbookName: 'rb',
-      runbook: parseRunbook('# T\n## A\n- [ ] one\n'),
-      contentHash: 'h',
-      gitCommit: null,
-      channelId: 'C1',
-      starterId: 'U1',
-      environment: 'prod',
-      rehearsal: false,
-      params: {},
-    });
-    if (!started.ok) throw new Error('run did not start');
+    const runId = await startTestRun(deps, parseRunbook('# T\n## A\n- [ ] one\n'));
     const posted = await new WebClient('xoxb-test', { slackApiUrl: slack.url }).chat.postMessage({
       channel: 'C1',
       text: 'v1',
     });
     message = {
-      runId: started.runId,
+      runId,
       kind: 'phase',
       phaseIndex: 0,
       part: 0,

@@ -3,9 +3,8 @@
 // run as committed, or it is marked done with Slack showing the state before it. Real database,
 // fake Slack, the process's own sync (createSync) over the store.
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Config } from '../../../src/config/config.js';
-import type { DatabaseHandle } from '../../../src/db/client.js';
 import { createStore } from '../../../src/db/repositories.js';
 import { createMetrics } from '../../../src/metrics/metrics.js';
 import { parseRunbook } from '../../../src/runbook/index.js';
@@ -14,9 +13,8 @@ import { createTestClock } from '../../../src/shared/clock.js';
 import { createTransport } from '../../../src/slack/outbound/transport.js';
 import { createSync } from '../../../src/slack/sync/create-sync.js';
 import { executeCommand } from '../../../src/usecases/execute-command.js';
-import { startRunUseCase } from '../../../src/usecases/start-run.js';
-import { createTestDatabase, DRIVERS, type TestDatabase } from '../../support/database.js';
-import { createFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
+import { DRIVERS } from '../../support/database.js';
+import { startTestRun, useSyncBed } from '../../support/sync-bed.js';
 
 const TIMING = {
   postIntervalMs: 1,
@@ -29,22 +27,10 @@ const silent = pino({ level: 'silent' });
 const RUNBOOK = parseRunbook('# T\n## A\n- [ ] one\n- [ ] two\n- [ ] three\n');
 
 describe.each(DRIVERS)('a sync handed an older run than the work it claims (%s)', (driver) => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
-  let slack: FakeSlack;
-
-  beforeEach(async () => {
-    database = await createTestDatabase(driver);
-    handle = await database.open();
-    slack = await createFakeSlack();
-  });
-  afterEach(async () => {
-    await handle.close();
-    await database.dispose();
-    await slack.close();
-  });
+  const bed = useSyncBed(driver);
 
   it('renders the run as committed, not the older one it was handed', async () => {
+    const { handle, slack } = bed;
     const clock = createTestClock();
     const store = createStore(handle.db);
     const deps = { store, clock };
@@ -66,19 +52,7 @@ describe.each(DRIVERS)('a sync handed an older run than the work it claims (%s)'
       clock,
       metrics: createMetrics(),
     });
-    const started = await startRunUseCase(deps, {
-      runbookName: 'rb',
-      runbook: RUNBOOK,
-      contentHash: 'h',
-      gitCommit: null,
-      channelId: 'C1',
-      starterId: 'U1',
-      environment: 'prod',
-      rehearsal: false,
-      params: {},
-    });
-    if (!started.ok) throw new Error('run did not start');
-    const { runId } = started;
+    const runId = await startTestRun(deps, RUNBOOK);
     await sync.queue.sync(runId);
     await sync.queue.idle();
     const [one, two] = RUNBOOK.steps;
