@@ -5,7 +5,6 @@
 //
 // It creates a scratch database, runs, drops it. Goal: a command costs ≤ ~3 bare transactions.
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { type DatabaseHandle, openDatabase } from '../src/db/client.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { parseRunbook } from '../src/runbook/index.js';
@@ -13,6 +12,7 @@ import { systemClock } from '../src/shared/clock.js';
 import { createRunDeps } from '../src/usecases/deps.js';
 import { executeCommand } from '../src/usecases/execute-command.js';
 import { startRunUseCase } from '../src/usecases/start-run.js';
+import { scratchDatabase } from './support/bot-process.js';
 
 const URL_ =
   process.env.BENCH_DATABASE_URL ??
@@ -117,12 +117,8 @@ async function commands(handle: DatabaseHandle, workers: number) {
 }
 
 async function main(): Promise<void> {
-  const name = `deploybot_bench_${process.pid}`;
-  const admin = postgres(URL_, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(URL_);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ url: url.toString(), maxConnections: 20 });
+  const database = await scratchDatabase(URL_);
+  const handle = await openDatabase({ url: database.url ?? URL_, maxConnections: 20 });
   try {
     await migrateDatabase(handle);
     console.log(`commands per second on real Postgres, closed loop, ${SECONDS} s per row (goal: ratio ≤ ~3)`);
@@ -148,8 +144,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await handle.close();
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -23,17 +23,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { type DatabaseHandle, openDatabase } from '../src/db/client.js';
 import { createStore, type Store } from '../src/db/repositories.js';
 import { rowsOf } from '../src/db/runs.repository.js';
 import { ACTIONS } from '../src/slack/ids.js';
 import { queueBehind } from '../src/slack/sync/carry-effects/queue-offer.js';
 import { loadExpectedMessages } from '../src/slack/sync/expected-messages.js';
-import { createFakeSlack, type FakeMessage, type FakeSlack } from '../test/support/fake-slack.js';
+import { createFakeSlack, type FakeSlack } from '../test/support/fake-slack.js';
 import { PgCluster } from '../test/support/pg-cluster.js';
 import { blockActionsBody, postToApp, slashCommandBody } from '../test/support/slack-requests.js';
 import { type SpawnedBot, spawnBot } from '../test/support/spawned-bot.js';
+import { scratchDatabase } from './support/bot-process.js';
+import { buttonsOf } from './support/buttons.js';
 
 const SECRET = 'bench-outage';
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -80,26 +81,6 @@ function writeRunbooks(dir: string): void {
   cpSync('runbooks/directory.example.yml', join(dir, 'directory.yml'));
 }
 
-interface Button {
-  actionId: string;
-  value: string;
-  blockId: string;
-}
-
-function buttonsOf(m: Pick<FakeMessage, 'blocks'> | undefined): Button[] {
-  const out: Button[] = [];
-  for (const b of (m?.blocks ?? []) as { block_id?: string; elements?: unknown[]; accessory?: unknown }[]) {
-    for (const e of [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])] as Record<
-      string,
-      string
-    >[]) {
-      if (e.type === 'button' && e.action_id)
-        out.push({ actionId: e.action_id, value: e.value ?? '', blockId: b.block_id ?? '' });
-    }
-  }
-  return out;
-}
-
 /** One scenario's world: the fake Slack, the bot process on its own database, and a store on it. */
 interface Bed {
   slack: FakeSlack;
@@ -108,14 +89,13 @@ interface Bed {
   handle: DatabaseHandle;
   store: Store;
   dir: string;
+  /** Drops the bed's database. */
+  drop: () => Promise<void>;
 }
 
-async function startBed(cluster: PgCluster, name: string): Promise<Bed> {
-  const admin = postgres(cluster.url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${name}`);
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const dbUrl = cluster.url.replace(/\/postgres$/, `/${name}`);
+async function startBed(cluster: PgCluster): Promise<Bed> {
+  const database = await scratchDatabase(cluster.url);
+  const dbUrl = database.url ?? '';
   const slack = await createFakeSlack({
     emails: { 'lena.fischer@example.com': 'U0LENAF1', 'sre.lead@example.com': 'U0SRELD1' },
     // Slack's Tier 3 on chat.update, as the other Slack-side benches have it.
@@ -132,13 +112,22 @@ async function startBed(cluster: PgCluster, name: string): Promise<Bed> {
   });
   const handle = await openDatabase({ url: dbUrl, maxConnections: 2 });
   const store = createStore(handle.db);
-  return { slack, bot, url: () => `http://127.0.0.1:${bot.port}/slack/events`, handle, store, dir };
+  return {
+    slack,
+    bot,
+    url: () => `http://127.0.0.1:${bot.port}/slack/events`,
+    handle,
+    store,
+    dir,
+    drop: database.drop,
+  };
 }
 
 async function stopBed(bed: Bed): Promise<void> {
   await bed.bot.stop();
   await bed.handle.close().catch(() => undefined);
   await bed.slack.close();
+  await bed.drop();
   rmSync(bed.dir, { recursive: true, force: true });
 }
 
@@ -340,7 +329,7 @@ function report(label: string, w: Watched, log: ClickLog, writes: string, extra 
 }
 
 async function outage(cluster: PgCluster, seconds: number): Promise<void> {
-  const bed = await startBed(cluster, `outage_${seconds}`);
+  const bed = await startBed(cluster);
   try {
     const log: ClickLog = { sent: 0, acked: 0, acks: [], during: { sent: 0, acked: 0 } };
     const t0 = Date.now();
@@ -373,7 +362,7 @@ async function outage(cluster: PgCluster, seconds: number): Promise<void> {
 }
 
 async function postgresRestart(cluster: PgCluster): Promise<void> {
-  const bed = await startBed(cluster, 'outage_pg');
+  const bed = await startBed(cluster);
   try {
     const log: ClickLog = { sent: 0, acked: 0, acks: [], during: { sent: 0, acked: 0 } };
     const t0 = Date.now();

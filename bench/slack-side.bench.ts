@@ -17,6 +17,7 @@ import { ACTIONS } from '../src/slack/ids.js';
 import { createFakeSlack, type FakeMessage, type FakeSlack } from '../test/support/fake-slack.js';
 import { blockActionsBody, postToApp, slashCommandBody } from '../test/support/slack-requests.js';
 import { botEnv, scratchDatabase, startProcess } from './support/bot-process.js';
+import { buttonsOf } from './support/buttons.js';
 
 const SECRET = 'bench-secret';
 const RUNBOOK = process.env.BENCH_RUNBOOK ?? 'k8s-service-rollout';
@@ -32,26 +33,6 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN) : Number.NaN;
 };
-
-interface Button {
-  actionId: string;
-  value: string;
-  blockId: string;
-}
-
-function buttonsOf(m: Pick<FakeMessage, 'blocks'> | undefined): Button[] {
-  const out: Button[] = [];
-  for (const b of (m?.blocks ?? []) as { block_id?: string; elements?: unknown[]; accessory?: unknown }[]) {
-    for (const e of [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])] as Record<
-      string,
-      string
-    >[]) {
-      if (e.type === 'button' && e.action_id)
-        out.push({ actionId: e.action_id, value: e.value ?? '', blockId: b.block_id ?? '' });
-    }
-  }
-  return out;
-}
 
 const DONE: string[] = [ACTIONS.stepDone, ACTIONS.stepDoneEarly];
 /** Where the parent says the run is: its status line and its phase line ("Phase 3 of 7 · Deploy"). */

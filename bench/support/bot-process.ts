@@ -44,23 +44,29 @@ export async function startProcess(
 }
 
 /**
- * With BENCH_DATABASE_URL, a scratch database on that server for one bench (dropped by `drop`):
- * a bench on the server's own database would meet the runs of earlier benches — their environments
- * still locked, their pending Slack work taken up by the bot's catch-up while it is measured.
+ * A scratch database on the Postgres server at `server` (BENCH_DATABASE_URL by default; none without
+ * one) for one bench, dropped by `drop`: a bench on the server's own database would meet the runs
+ * of earlier benches — their environments still locked, their pending Slack work taken up by the
+ * bot's catch-up while it is measured.
  */
-export async function scratchDatabase(): Promise<{ url: string | null; drop: () => Promise<void> }> {
-  const server = process.env.BENCH_DATABASE_URL;
+export async function scratchDatabase(
+  server = process.env.BENCH_DATABASE_URL,
+): Promise<{ url: string | null; drop: () => Promise<void> }> {
   if (!server) return { url: null, drop: async () => {} };
   const name = `deploybot_bench_${process.pid}_${Date.now().toString(36)}`;
-  const admin = postgres(server, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  // A connection for each: the server may have restarted in between (the outage bench restarts it).
+  const admin = () => postgres(server, { max: 1, onnotice: () => {} });
+  const creator = admin();
+  await creator.unsafe(`create database ${name}`);
+  await creator.end();
   const url = new URL(server);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     drop: async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => undefined);
-      await admin.end();
+      const dropper = admin();
+      await dropper.unsafe(`drop database if exists ${name} with (force)`).catch(() => undefined);
+      await dropper.end();
     },
   };
 }
